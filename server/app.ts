@@ -1,0 +1,133 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import fastifyStatic from '@fastify/static';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { ServerConfig } from './config';
+import { transactor, type Db } from './db/database';
+import { registerDocs } from './docs/openapi';
+import { registerAuth } from './http/auth';
+import { registerErrorHandling } from './http/error-handler';
+import { registerIdempotency } from './http/idempotency';
+import { idempotencyStore } from './http/idempotency.store';
+import { registerMediaTypeCheck } from './http/media-type';
+import { registerRateLimit } from './http/rate-limit';
+import { registerRequestId, requestIdFrom } from './http/request-id';
+import { registerRouteDefaults } from './http/route-defaults';
+import { systemClock, type Clock } from './lib/clock';
+import { adminRoutes, adminStore } from './modules/admin';
+import { auditRoutes, auditStore, createAuditLog } from './modules/audit';
+import { authRoutes, authStore, createAuthService, createJwt } from './modules/auth';
+import { billingRoutes } from './modules/billing';
+import { createMetrics, diskCheck, healthRoutes, tokenPingRoutes, type ReadinessCheck } from './modules/health';
+import { createMailer, mailRoutes, mailStore, type Mailer } from './modules/mail';
+import { createOrgService, orgRoutes, orgsStore } from './modules/orgs';
+import { createTokenService, tokenRoutes, tokensStore } from './modules/tokens';
+import { createUserService, userRoutes, usersStore } from './modules/users';
+
+export type AppConfig = Pick<
+  ServerConfig,
+  'dataDir' | 'allowRegistration' | 'bodyLimitBytes' | 'rateLimits' | 'rateLimitsEnabled' | 'smtp' | 'rendererDir' | 'publicUrl' | 'logLevel'
+>;
+
+export interface AppDeps {
+  db: Db;
+  config: AppConfig;
+  /** HS256 key for access and refresh tokens. */
+  jwtKey: Buffer;
+  version: string;
+  clock?: Clock;
+  /** Runbook command steps default: on for the desktop, off for a headless server. */
+  allowCommandStepsByDefault?: boolean;
+  logger?: FastifyServerOptions['logger'];
+}
+
+export interface App {
+  app: FastifyInstance;
+  mailer: Mailer;
+}
+
+/** Builds the whole HTTP app over an open, migrated database. Reads no environment and does not listen. */
+export async function buildApp(deps: AppDeps): Promise<App> {
+  const { db, config } = deps;
+  const clock = deps.clock ?? systemClock;
+  const transact = transactor(db);
+  const app = Fastify({
+    logger: deps.logger ?? { level: config.logLevel },
+    bodyLimit: config.bodyLimitBytes,
+    genReqId: requestIdFrom,
+    requestIdHeader: false,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } },
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const serveConsole = config.rendererDir !== undefined && existsSync(join(config.rendererDir, 'index.html'));
+  registerRouteDefaults(app);
+  registerRequestId(app);
+  registerErrorHandling(app, { consoleIndex: serveConsole });
+  await registerDocs(app, deps.version);
+  await app.register(cookie);
+  await app.register(formbody);
+
+  const audit = createAuditLog(auditStore(db), clock);
+  const mailer = createMailer(mailStore(db), clock, config.smtp);
+  const linkTo = (path: string) => `${config.publicUrl ?? ''}${path}`;
+  const orgs = createOrgService({ store: orgsStore(db), audit, transact, clock, allowCommandStepsByDefault: deps.allowCommandStepsByDefault ?? false });
+  const users = usersStore(db);
+  const userService = createUserService({ store: users, audit, mailer, transact, clock, linkTo, invitesEnabled: (orgId) => orgs.settings(orgId).invites_enabled });
+  const tokens = createTokenService({ store: tokensStore(db), audit, transact, clock });
+  const auth = createAuthService({
+    store: authStore(db), users, userService, orgs, audit, mailer, transact, clock, linkTo,
+    jwt: createJwt(deps.jwtKey, clock), allowRegistration: config.allowRegistration,
+  });
+  const admin = adminStore(db);
+  const metrics = createMetrics(admin.databaseBytes);
+
+  metrics.instrument(app);
+  registerMediaTypeCheck(app);
+  registerAuth(app, {
+    fromJwt: auth.principalFromJwt,
+    fromApiKey: tokens.resolve,
+    chargeMutation: tokens.chargeMutation,
+  });
+  registerRateLimit(app, { limits: config.rateLimits, enabled: config.rateLimitsEnabled, orgLimits: orgs.rateLimits, clock });
+  registerIdempotency(app, idempotencyStore(db), transact, clock);
+
+  const readiness: ReadinessCheck[] = [
+    { name: 'database', run: () => void db.prepare('SELECT 1').get() },
+    diskCheck(config.dataDir),
+  ];
+  if (mailer.mode === 'smtp') {
+    readiness.push({
+      name: 'mail_outbox',
+      run() {
+        const { n, oldest } = mailStore(db).backlog();
+        if (n > 1000) throw new Error(`${n} messages waiting`);
+        if (oldest && clock.now().getTime() - Date.parse(oldest) > 5 * 60_000) throw new Error('oldest message has waited more than 5 minutes');
+      },
+    });
+  }
+  await app.register(healthRoutes(readiness, metrics));
+
+  await app.register(async (api) => {
+    await api.register(tokenPingRoutes());
+    await api.register(authRoutes(auth, userService, (orgId) => admin.usage(orgId, clock.now().toISOString())));
+    await api.register(userRoutes(userService));
+    await api.register(orgRoutes(orgs));
+    await api.register(tokenRoutes(tokens));
+    await api.register(auditRoutes(audit, transact));
+    await api.register(mailRoutes(mailStore(db), audit, transact));
+    await api.register(adminRoutes(admin, clock, deps.version));
+    await api.register(billingRoutes(admin, clock));
+  }, { prefix: '/api/v1' });
+
+  if (serveConsole) {
+    await app.register(fastifyStatic, { root: config.rendererDir!, prefix: '/', wildcard: false, index: ['index.html'] });
+  }
+
+  app.addHook('onClose', async () => mailer.close());
+  return { app, mailer };
+}

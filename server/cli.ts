@@ -1,0 +1,57 @@
+import { CONFIG_HELP, ConfigError, loadConfig } from './config';
+import { startServer, VERSION } from './start';
+
+const USAGE = `Nightshift ${VERSION}: offline-first operations console
+
+Usage:
+  nightshift serve [options]   run the server headless (see nightshift serve --help)
+  nightshift --version
+`;
+
+async function serve(argv: string[]): Promise<void> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(CONFIG_HELP);
+    return;
+  }
+  const config = loadConfig(argv, process.env);
+  const server = await startServer(config);
+  process.stdout.write(`Nightshift listening on ${server.url}\n`);
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      process.stderr.write(`nightshift: ${signal} again, exiting without waiting\n`);
+      process.exit(130);
+    }
+    stopping = true;
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`nightshift: error while stopping: ${(error as Error).message}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  if (command === '--version' || command === '-v') {
+    process.stdout.write(`${VERSION}\n`);
+    return;
+  }
+  if (command === 'serve') return serve(rest);
+  process.stdout.write(USAGE);
+  if (command !== undefined && command !== '--help' && command !== '-h') {
+    process.stderr.write(`nightshift: unknown command "${command}"\n`);
+    process.exitCode = 2;
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  const message = error instanceof ConfigError ? `${error.message} (see nightshift serve --help)` : (error as Error).message;
+  process.stderr.write(`nightshift: ${message}\n`);
+  process.exit(1);
+});

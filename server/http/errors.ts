@@ -1,0 +1,66 @@
+/**
+ * The closed vocabulary of error codes (DESIGN.md §3). Codes are a contract: never repurpose one,
+ * only add. Each maps to exactly one HTTP status so clients can branch on either.
+ */
+export const ERROR_CODES = {
+  MALFORMED_REQUEST: { status: 400, description: 'The body is not valid JSON or form data, or a header is malformed.' },
+  IDEMPOTENCY_KEY_TOO_LONG: { status: 400, description: 'Idempotency-Key is longer than 255 characters.' },
+  UNAUTHENTICATED: { status: 401, description: 'No credentials were sent.' },
+  INVALID_TOKEN: { status: 401, description: 'The token is malformed, forged, of the wrong kind, or unknown.' },
+  TOKEN_EXPIRED: { status: 401, description: 'The token has expired.' },
+  TOKEN_REVOKED: { status: 401, description: 'The token or session was revoked.' },
+  REFRESH_TOKEN_REUSED: { status: 401, description: 'A refresh token was used twice; the whole session was revoked.' },
+  INVALID_CREDENTIALS: { status: 401, description: 'Email or password is wrong.' },
+  FORBIDDEN: { status: 403, description: 'The caller may not do this.' },
+  INSUFFICIENT_ROLE: { status: 403, description: 'The caller\'s role does not allow this.' },
+  PAT_SCOPE_INSUFFICIENT: { status: 403, description: 'The API key lacks the scope this route requires.' },
+  REGISTRATION_DISABLED: { status: 403, description: 'This server does not accept new registrations.' },
+  NOT_FOUND: { status: 404, description: 'No such object in the caller\'s organization.' },
+  ROUTE_NOT_FOUND: { status: 404, description: 'No such route.' },
+  METHOD_NOT_ALLOWED: { status: 405, description: 'The route does not accept this method.' },
+  CONFLICT: { status: 409, description: 'The request conflicts with the current state.' },
+  EMAIL_TAKEN: { status: 409, description: 'An account with this email already exists.' },
+  IDEMPOTENCY_IN_PROGRESS: { status: 409, description: 'A request with this Idempotency-Key is still running; retry later.' },
+  PAYLOAD_TOO_LARGE: { status: 413, description: 'The body is larger than the server accepts.' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, description: 'The Content-Type is not accepted by this route.' },
+  VALIDATION_FAILED: { status: 422, description: 'The request does not match the schema; see fields.' },
+  IDEMPOTENCY_KEY_REUSED: { status: 422, description: 'This Idempotency-Key was used with a different request.' },
+  INVALID_SCOPE: { status: 422, description: 'An unknown scope was requested.' },
+  INVALID_PASSWORD: { status: 422, description: 'The current password is wrong.' },
+  WEAK_PASSWORD: { status: 422, description: 'The password does not meet the policy.' },
+  INVALID_ONE_TIME_TOKEN: { status: 422, description: 'The reset, verification or invite token is invalid, used or expired.' },
+  SOLE_OWNER: { status: 422, description: 'The organization\'s only owner cannot be demoted or removed.' },
+  BILLING_NOT_AVAILABLE: { status: 422, description: 'A self-hosted instance has no paid plans to check out.' },
+  ACCOUNT_LOCKED: { status: 423, description: 'Too many failed logins; try again later or reset the password.' },
+  RATE_LIMITED: { status: 429, description: 'Too many requests; see Retry-After.' },
+  PAT_DAILY_LIMIT_EXCEEDED: { status: 429, description: 'The API key reached its daily cap; see Retry-After.' },
+  INTERNAL_ERROR: { status: 500, description: 'Something failed on the server; quote the request id.' },
+  SERVICE_UNAVAILABLE: { status: 503, description: 'The server is shutting down or a dependency is down.' },
+} as const satisfies Record<string, { status: number; description: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export interface FieldError {
+  path: string;
+  code: string;
+  message: string;
+}
+
+export class AppError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly fields?: FieldError[],
+    readonly headers?: Record<string, string>,
+  ) {
+    super(message);
+    this.status = ERROR_CODES[code].status;
+  }
+}
+
+export const notFound = (what = 'Resource'): AppError => new AppError('NOT_FOUND', `${what} not found`);
+export const forbidden = (message: string): AppError => new AppError('FORBIDDEN', message);
+export const conflict = (message: string): AppError => new AppError('CONFLICT', message);
+export const validation = (path: string, message: string, code = 'invalid'): AppError =>
+  new AppError('VALIDATION_FAILED', message, [{ path, code, message }]);

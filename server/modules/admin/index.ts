@@ -1,0 +1,2 @@
+export { adminStore, type AdminStore, type OrgUsage } from './admin.store';
+export { adminRoutes } from './admin.routes';

@@ -1,0 +1,3 @@
+export { createMetrics, type Metrics } from './metrics';
+export { healthRoutes, diskCheck, type ReadinessCheck } from './health.routes';
+export { tokenPingRoutes } from './token-ping.routes';

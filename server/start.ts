@@ -1,0 +1,71 @@
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { version } from '../package.json';
+import { buildApp } from './app';
+import type { ServerConfig } from './config';
+import { closeDatabase, openDatabase } from './db/database';
+import { migrate } from './db/migrate';
+import { MIGRATIONS } from './db/migrations';
+import { ensureDataDir, loadOrCreateKey, lockDataDir } from './lib/data-dir';
+
+export const VERSION = version;
+
+export interface RunningServer {
+  url: string;
+  app: FastifyInstance;
+  /** Stops accepting, lets in-flight requests finish, checkpoints the WAL and closes the database. */
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  allowCommandStepsByDefault?: boolean;
+}
+
+export const databaseFile = (dataDir: string): string => join(dataDir, 'nightshift.db');
+
+export function formatUrl(host: string, port: number): string {
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
+export async function startServer(config: ServerConfig, options: StartOptions = {}): Promise<RunningServer> {
+  ensureDataDir(config.dataDir);
+  const lock = lockDataDir(config.dataDir);
+  let db: ReturnType<typeof openDatabase> | undefined;
+  try {
+    db = openDatabase(databaseFile(config.dataDir), config.durability);
+    migrate(db, MIGRATIONS);
+    const jwtKey = loadOrCreateKey(join(config.dataDir, 'secrets', 'jwt.key'));
+    const { app } = await buildApp({
+      db,
+      config,
+      jwtKey,
+      version,
+      allowCommandStepsByDefault: options.allowCommandStepsByDefault ?? false,
+      logger: { level: config.logLevel, stream: process.stderr },
+    });
+    await app.listen({ host: config.host, port: config.port });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    const openDb = db;
+    let closing: Promise<void> | undefined;
+    return {
+      url: formatUrl(config.host, port),
+      app,
+      close() {
+        closing ??= (async () => {
+          try {
+            await app.close();
+          } finally {
+            closeDatabase(openDb);
+            lock.release();
+          }
+        })();
+        return closing;
+      },
+    };
+  } catch (error) {
+    if (db) closeDatabase(db);
+    lock.release();
+    throw error;
+  }
+}

@@ -1,0 +1,29 @@
+import { builtinModules } from 'node:module';
+import { resolve } from 'node:path';
+import { defineConfig } from 'vite';
+import pkg from '../package.json' with { type: 'json' };
+
+const root = resolve(import.meta.dirname, '..');
+const external = [...builtinModules, ...builtinModules.map((m) => `node:${m}`), ...Object.keys(pkg.dependencies)];
+
+/**
+ * Bundles the server's own code (SQL migrations included) into out/server; dependencies stay in
+ * node_modules, where native better-sqlite3 and the docs' static assets live.
+ */
+export default defineConfig({
+  root,
+  publicDir: false,
+  build: {
+    ssr: true,
+    target: 'node20',
+    outDir: resolve(root, 'out/server'),
+    emptyOutDir: true,
+    sourcemap: true,
+    minify: false,
+    rollupOptions: {
+      input: { cli: resolve(root, 'server/cli.ts'), 'electron-host': resolve(root, 'server/electron-host.ts') },
+      external: (id) => external.some((dep) => id === dep || id.startsWith(`${dep}/`)),
+      output: { format: 'es', entryFileNames: '[name].js', banner: (chunk) => (chunk.name === 'cli' ? '#!/usr/bin/env node' : '') },
+    },
+  },
+});
