@@ -22,6 +22,7 @@ import { auditRoutes, auditStore, createAuditLog } from './modules/audit';
 import { authRoutes, authStore, createAuthService, createJwt } from './modules/auth';
 import { billingRoutes } from './modules/billing';
 import { createMetrics, diskCheck, healthRoutes, tokenPingRoutes, type ReadinessCheck } from './modules/health';
+import { createIncidentService, incidentRoutes, incidentsStore } from './modules/incidents';
 import { createMailer, mailRoutes, mailStore, type Mailer } from './modules/mail';
 import { createOrgService, orgRoutes, orgsStore } from './modules/orgs';
 import { createTokenService, tokenRoutes, tokensStore } from './modules/tokens';
@@ -83,6 +84,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     store: authStore(db), users, userService, orgs, audit, mailer, transact, clock, linkTo,
     jwt: createJwt(deps.jwtKey, clock), allowRegistration: config.allowRegistration,
   });
+  const incidents = createIncidentService({ store: incidentsStore(db), users, audit, transact, clock });
   const admin = adminStore(db);
   const metrics = createMetrics(admin.databaseBytes);
 
@@ -122,6 +124,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     await api.register(mailRoutes(mailStore(db), audit, transact));
     await api.register(adminRoutes(admin, clock, deps.version));
     await api.register(billingRoutes(admin, clock));
+    await api.register(incidentRoutes(incidents));
   }, { prefix: '/api/v1' });
 
   if (serveConsole) {

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { CONFIG_HELP, ConfigError, loadConfig } from './config';
 import { startServer, VERSION } from './start';
 
@@ -14,6 +15,8 @@ async function serve(argv: string[]): Promise<void> {
     return;
   }
   const config = loadConfig(argv, process.env);
+  // The built console sits beside the built server: out/server/cli.js serves out/renderer.
+  config.rendererDir ??= fileURLToPath(new URL('../renderer/', import.meta.url));
   const server = await startServer(config);
   process.stdout.write(`Nightshift listening on ${server.url}\n`);
 

@@ -96,6 +96,7 @@ Options (each also read from the environment variable shown):
   --disable-registration    NIGHTSHIFT_DISABLE_REGISTRATION=1  refuse POST /auth/register
   --smtp-url URL            NIGHTSHIFT_SMTP_URL         smtp(s)://user:pass@host:port; without it mail goes to the local outbox
   --smtp-from ADDRESS       NIGHTSHIFT_SMTP_FROM        sender address (default nightshift@localhost)
+  --renderer-dir DIR        NIGHTSHIFT_RENDERER_DIR     the built console to serve at / (default: out/renderer beside the server)
   --log-level LEVEL         NIGHTSHIFT_LOG_LEVEL        fatal|error|warn|info|debug|silent (default warn)
 `;
 

@@ -21,7 +21,11 @@ export default defineConfig({
     sourcemap: true,
     minify: false,
     rollupOptions: {
-      input: { cli: resolve(root, 'server/cli.ts'), 'electron-host': resolve(root, 'server/electron-host.ts') },
+      input: {
+        cli: resolve(root, 'server/cli.ts'),
+        'electron-host': resolve(root, 'server/electron-host.ts'),
+        openapi: resolve(root, 'server/scripts/openapi.ts'),
+      },
       external: (id) => external.some((dep) => id === dep || id.startsWith(`${dep}/`)),
       output: { format: 'es', entryFileNames: '[name].js', banner: (chunk) => (chunk.name === 'cli' ? '#!/usr/bin/env node' : '') },
     },

@@ -68,8 +68,12 @@ function documentRoute(route: RouteOptions): void {
   const mode = config.auth ?? 'required';
   const security: Record<string, string[]>[] = mode === 'public' ? [] : mode === 'optional' ? [{ bearer: [] }, { apiKey: [] }, {}] : [{ bearer: [] }, { apiKey: [] }];
   const access = [config.scope && `scope \`${config.scope}\``, config.role && `role ${config.role} or higher`].filter(Boolean).join('; ');
+  const idempotencyHeader = methodsOf(route).some((m) => MUTATING.includes(m)) && !schema.headers
+    ? { headers: { type: 'object', properties: { 'idempotency-key': { type: 'string', description: 'Retry-safe key (at most 255 characters); the response is kept 24 h and replayed with Idempotent-Replayed: true' } } } }
+    : {};
   route.schema = {
     ...schema,
+    ...idempotencyHeader,
     response,
     security,
     ...(access ? { description: `${(schema.description as string | undefined) ?? ''}${schema.description ? '\n\n' : ''}Requires ${access}.` } : {}),

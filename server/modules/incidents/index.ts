@@ -1,0 +1,3 @@
+export { incidentsStore } from './incidents.store';
+export { createIncidentService, normalizeSeverity, type IncidentService } from './incidents.service';
+export { incidentRoutes } from './incidents.routes';
