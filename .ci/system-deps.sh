@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Makes sure the Debian packages the build (`build`) or the test suite (`test`) use are present. As
+# root with apt-get it installs what is missing and says so; otherwise it stops with the exact command.
+set -euo pipefail
+purpose="${1:-test}"
+
+missing=()
+# better-sqlite3 and keytar compile from source against Node's headers.
+command -v make >/dev/null || missing+=(make)
+command -v g++ >/dev/null || missing+=(g++)
+command -v python3 >/dev/null || missing+=(python3)
+if [ "$purpose" = test ]; then
+  # 001's Python examples run against a live server with requests.
+  python3 -c 'import requests' 2>/dev/null || missing+=(python3-requests)
+  # promtool validates the /metrics exposition.
+  command -v promtool >/dev/null || missing+=(prometheus)
+fi
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+  echo "Installing system packages the tests need: ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  echo "Installed: ${missing[*]}" >&2
+else
+  echo "The tests need these system packages: ${missing[*]}" >&2
+  echo "Install them with: sudo apt-get install -y ${missing[*]}" >&2
+  exit 1
+fi
