@@ -18,7 +18,7 @@ import { registerRequestId, requestIdFrom } from './http/request-id';
 import { registerRouteDefaults } from './http/route-defaults';
 import { systemClock, type Clock } from './lib/clock';
 import { adminRoutes, adminStore } from './modules/admin';
-import { auditRoutes, auditStore, createAuditLog } from './modules/audit';
+import { auditRoutes, auditStore, createAuditLog, scheduleAuditRetention } from './modules/audit';
 import { authRoutes, authStore, createAuthService, createJwt } from './modules/auth';
 import { billingRoutes } from './modules/billing';
 import { createMetrics, diskCheck, healthRoutes, tokenPingRoutes, type ReadinessCheck } from './modules/health';
@@ -131,6 +131,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     await app.register(fastifyStatic, { root: config.rendererDir!, prefix: '/', wildcard: false, index: ['index.html'] });
   }
 
-  app.addHook('onClose', async () => mailer.close());
+  const stopRetention = scheduleAuditRetention(audit, orgs.auditRetention, (error) => app.log.error({ err: error }, 'audit retention failed'));
+  app.addHook('onClose', async () => {
+    stopRetention();
+    mailer.close();
+  });
   return { app, mailer };
 }

@@ -139,6 +139,18 @@ export function createAuditLog(store: AuditStore, clock: Clock) {
     },
 
     countForOrg: store.countForOrg,
+
+    /** Deletes an organization's rows older than `days`, a batch at a time; returns how many went. */
+    async purgeOlderThan(orgId: string, days: number): Promise<number> {
+      const cutoff = new Date(clock.now().getTime() - days * 86_400_000).toISOString();
+      let removed = 0;
+      for (;;) {
+        const batch = store.purgeBatch(orgId, cutoff, 5_000);
+        removed += batch;
+        if (batch < 5_000) return removed;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    },
   };
 }
 

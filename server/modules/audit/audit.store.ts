@@ -52,6 +52,10 @@ export function auditStore(db: Db) {
     `INSERT INTO audit_log (id, org_id, created_at, actor_user_id, actor_token_id, actor_email, ip, user_agent, request_id, action, resource_type, resource_id, meta)
      VALUES (@id, @org_id, @created_at, @actor_user_id, @actor_token_id, @actor_email, @ip, @user_agent, @request_id, @action, @resource_type, @resource_id, @meta)`,
   );
+  // Bounded batches keep each write transaction short, so retention never stalls other writers.
+  const purge = db.prepare(
+    'DELETE FROM audit_log WHERE seq IN (SELECT seq FROM audit_log WHERE org_id = ? AND created_at < ? ORDER BY seq LIMIT ?)',
+  );
   const countAll = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM audit_log WHERE org_id = ?');
   return {
     insert: (row: AuditInsert) => void insert.run(row),
@@ -70,6 +74,7 @@ export function auditStore(db: Db) {
       return db.prepare(`SELECT * FROM audit_log WHERE ${sql} AND seq < ? ORDER BY seq DESC LIMIT ?`).all(...params, beforeSeq, size) as AuditRow[];
     },
     countForOrg: (orgId: string) => countAll.get(orgId)!.n,
+    purgeBatch: (orgId: string, before: string, batch: number) => purge.run(orgId, before, batch).changes,
   };
 }
 

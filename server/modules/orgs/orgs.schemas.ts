@@ -13,8 +13,6 @@ export const OrganizationSettings = Type.Object(
     allow_command_steps: Type.Boolean({ description: 'Runbook command steps may run on the host (desktop default on, headless off).' }),
     invites_enabled: Type.Boolean({ description: 'Admins may invite people to join by email.' }),
     audit_retention_days: Nullable(Type.Integer({ minimum: 30, description: 'Delete audit rows older than this; null keeps them forever.' })),
-    log_retention_days: Type.Integer({ minimum: 1, maximum: 3650 }),
-    log_retention_bytes: Nullable(Type.Integer({ minimum: 1_048_576 })),
     rate_limits: RateLimitSettings,
   },
   { additionalProperties: false },
@@ -28,8 +26,6 @@ export const defaultSettings = (allowCommandSteps: boolean): OrganizationSetting
   allow_command_steps: allowCommandSteps,
   invites_enabled: true,
   audit_retention_days: null,
-  log_retention_days: 14,
-  log_retention_bytes: null,
   rate_limits: {},
 });
 

@@ -83,6 +83,14 @@ export function createOrgService(deps: { store: OrgsStore; audit: AuditLog; tran
       return after;
     },
 
+    /** Organizations that keep their audit log for a limited time. */
+    auditRetention(): { orgId: string; days: number }[] {
+      return store.allSettings().flatMap((row) => {
+        const days = readSettings(row, deps.allowCommandStepsByDefault).audit_retention_days;
+        return days ? [{ orgId: row.id, days }] : [];
+      });
+    },
+
     /** Cached: asked on every request by the rate limiter. */
     rateLimits(orgId: string): Partial<RateLimits> {
       let limits = rateLimitCache.get(orgId);
