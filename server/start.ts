@@ -35,9 +35,11 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     db = openDatabase(databaseFile(config.dataDir), config.durability);
     migrate(db, MIGRATIONS);
     const jwtKey = loadOrCreateKey(join(config.dataDir, 'secrets', 'jwt.key'));
+    // A copy, so the mail links can default to the address we end up listening on.
+    const appConfig = { ...config };
     const { app } = await buildApp({
       db,
-      config,
+      config: appConfig,
       jwtKey,
       version,
       allowCommandStepsByDefault: options.allowCommandStepsByDefault ?? false,
@@ -46,6 +48,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     await app.listen({ host: config.host, port: config.port });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
+    appConfig.publicUrl ??= formatUrl(config.host, port);
     const openDb = db;
     let closing: Promise<void> | undefined;
     return {
