@@ -1,5 +1,5 @@
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 export type Durability = 'normal' | 'full';
 
@@ -185,7 +185,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig
   const publicUrl = get('public-url');
   const rendererDir = get('renderer-dir');
   return {
-    dataDir: get('data-dir') ?? defaultDataDir(env),
+    dataDir: resolve(get('data-dir') ?? defaultDataDir(env)),
     host: get('host') ?? DEFAULT_HOST,
     port: parsePort(get('port') ?? String(DEFAULT_PORT)),
     durability,
@@ -196,6 +196,6 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig
     logLevel: logLevel as ServerConfig['logLevel'],
     ...(smtpUrl ? { smtp: parseSmtp(smtpUrl, get('smtp-from')) } : {}),
     ...(publicUrl ? { publicUrl } : {}),
-    ...(rendererDir ? { rendererDir } : {}),
+    ...(rendererDir ? { rendererDir: resolve(rendererDir) } : {}),
   };
 }

@@ -35,14 +35,17 @@ const SELECT = `SELECT i.id, i.org_id, i.title, i.description, i.severity, i.sta
 function where(filter: IncidentFilter): { sql: string; params: unknown[] } {
   const clauses = ['i.org_id = ?', 'i.deleted_at IS NULL'];
   const params: unknown[] = [filter.orgId];
-  if (filter.status) (clauses.push('i.status = ?'), params.push(filter.status));
-  if (filter.severity) (clauses.push('i.severity = ?'), params.push(filter.severity));
-  if (filter.from) (clauses.push('i.created_at >= ?'), params.push(filter.from));
-  if (filter.to) (clauses.push('i.created_at <= ?'), params.push(filter.to));
+  const add = (clause: string, ...values: unknown[]) => {
+    clauses.push(clause);
+    params.push(...values);
+  };
+  if (filter.status) add('i.status = ?', filter.status);
+  if (filter.severity) add('i.severity = ?', filter.severity);
+  if (filter.from) add('i.created_at >= ?', filter.from);
+  if (filter.to) add('i.created_at <= ?', filter.to);
   for (const word of filter.words ?? []) {
-    clauses.push(`(i.title LIKE ? ESCAPE '\\' OR i.description LIKE ? ESCAPE '\\')`);
     const pattern = `%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    params.push(pattern, pattern);
+    add(`(i.title LIKE ? ESCAPE '\\' OR i.description LIKE ? ESCAPE '\\')`, pattern, pattern);
   }
   return { sql: clauses.join(' AND '), params };
 }
