@@ -12,6 +12,7 @@ export interface TokenGrant {
   scopes: string[];
   dailyMutationLimit: number | null;
   dailyLogBytesLimit: number | null;
+  expiresAt: string | null;
 }
 
 /** Who is calling: a signed-in person (JWT session) or an API key acting for its owner. */

@@ -43,3 +43,17 @@ export function scopeAllows(granted: readonly string[], required: RequiredScope)
     return resources.includes(grantResource!) && (grantAction === '*' || grantAction === action);
   });
 }
+
+/**
+ * The requested scopes that a holder of `granted` could not use itself. A key that mints a key may
+ * hand on only what it has, or `tokens:write` alone would be a path to `*`.
+ */
+export function scopesBeyond(granted: readonly string[], requested: readonly string[]): string[] {
+  const grants = expandScopes(granted);
+  return requested.filter((scope) => !expandScopes([scope]).every((wanted) => {
+    if (wanted === '*') return grants.includes('*');
+    const [resource, action] = wanted.split(':') as [string, string];
+    const actions = action === '*' ? ['read', 'write'] : [action];
+    return actions.every((a) => scopeAllows(grants, `${resource}:${a}` as RequiredScope));
+  }));
+}

@@ -2,7 +2,7 @@ import { API_KEY_PREFIX } from '../../http/auth';
 import type { Transact } from '../../db/database';
 import { AppError, notFound } from '../../http/errors';
 import { roleAtLeast, type Principal, type RequestContext, type Role } from '../../http/principal';
-import { expandScopes, isValidScope } from '../../http/scopes';
+import { expandScopes, isValidScope, scopesBeyond } from '../../http/scopes';
 import type { Clock } from '../../lib/clock';
 import { newId } from '../../lib/ids';
 import { randomToken, sha256 } from '../../lib/secrets';
@@ -25,6 +25,13 @@ function toToken(row: TokenRow): Token {
     last_used_at: row.last_used_at,
     created_at: row.created_at,
   };
+}
+
+/** The tighter of two optional limits; null means none. */
+function tighter<T extends number | string>(requested: T | null, ceiling: T | null): T | null {
+  if (ceiling === null) return requested;
+  if (requested === null) return ceiling;
+  return requested < ceiling ? requested : ceiling;
 }
 
 const utcDay = (date: Date): string => date.toISOString().slice(0, 10);
@@ -50,7 +57,17 @@ export function createTokenService(deps: { store: TokensStore; audit: AuditLog; 
         throw new AppError('INVALID_SCOPE', `Unknown scope ${invalid.map((s) => `"${s}"`).join(', ')}`,
           invalid.map((s) => ({ path: 'scopes', code: 'invalid_scope', message: `Unknown scope "${s}"` })));
       }
-      const expiresAt = input.expires_at ?? input.expiresAt ?? null;
+      if (principal.token) {
+        const beyond = scopesBeyond(principal.token.scopes, scopes);
+        if (beyond.length) {
+          throw new AppError('PAT_SCOPE_INSUFFICIENT', `This API key cannot grant scopes it does not have: ${beyond.map((s) => `"${s}"`).join(', ')}`,
+            beyond.map((s) => ({ path: 'scopes', code: 'beyond_own_scopes', message: `The calling key lacks "${s}"` })));
+        }
+      }
+      // A key minted by a key lives no longer and spends no more than its parent: caps bound an agent.
+      const parent = principal.token;
+      const requestedExpiry = input.expires_at ?? input.expiresAt ?? null;
+      const expiresAt = tighter(requestedExpiry && new Date(requestedExpiry).toISOString(), parent?.expiresAt ?? null);
       const now = clock.now();
       if (expiresAt && Date.parse(expiresAt) <= now.getTime()) {
         throw new AppError('VALIDATION_FAILED', 'expires_at must be in the future', [{ path: 'expires_at', code: 'in_past', message: 'must be in the future' }]);
@@ -64,9 +81,9 @@ export function createTokenService(deps: { store: TokensStore; audit: AuditLog; 
         prefix: secret.slice(0, API_KEY_PREFIX.length + 8),
         token_hash: sha256(secret),
         scopes: JSON.stringify(scopes),
-        expires_at: expiresAt ? new Date(expiresAt).toISOString() : null,
-        daily_mutation_limit: input.daily_mutation_limit ?? input.dailyMutationLimit ?? null,
-        daily_log_bytes_limit: input.daily_log_bytes_limit ?? input.dailyLogBytesLimit ?? null,
+        expires_at: expiresAt,
+        daily_mutation_limit: tighter(input.daily_mutation_limit ?? input.dailyMutationLimit ?? null, parent?.dailyMutationLimit ?? null),
+        daily_log_bytes_limit: tighter(input.daily_log_bytes_limit ?? input.dailyLogBytesLimit ?? null, parent?.dailyLogBytesLimit ?? null),
         created_at: now.toISOString(),
         updated_at: now.toISOString(),
       };
@@ -137,6 +154,7 @@ export function createTokenService(deps: { store: TokensStore; audit: AuditLog; 
           scopes: expandScopes(JSON.parse(row.scopes) as string[]),
           dailyMutationLimit: row.daily_mutation_limit,
           dailyLogBytesLimit: row.daily_log_bytes_limit,
+          expiresAt: row.expires_at,
         },
       };
     },
