@@ -18,6 +18,15 @@ function hasBody(headers: Record<string, string | string[] | undefined>): boolea
 
 /** Refuses a body the route does not take before it is read, with 415 and the accepted types. */
 export function registerMediaTypeCheck(app: FastifyInstance): void {
+  // The check below lets `+json` types through (merge-patch+json, vnd.api+json): parse them as JSON too.
+  app.addContentTypeParser(/^application\/[\w.+-]+\+json(\s*;|$)/i, { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
+
+  // No body at all on a route that takes one is an empty object: the route's schema then names the
+  // fields that are required (or accepts it, when every field is optional) instead of "must be object".
+  app.addHook('preValidation', async (request) => {
+    if (request.body === undefined && request.routeOptions.schema?.body !== undefined && !hasBody(request.headers)) request.body = {};
+  });
+
   app.addHook('onRequest', async (request) => {
     if (request.routeOptions.url === undefined || !hasBody(request.headers)) return;
     const accepts = request.routeOptions.config.accepts ?? ['json'];

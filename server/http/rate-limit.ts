@@ -22,23 +22,32 @@ export class RateLimiter {
 
   constructor(private readonly clock: Clock) {}
 
-  /** Counts one hit in every bucket; returns the tightest window, and whether any is over. */
+  /**
+   * Counts one hit in every bucket when all of them have room; a refused request counts nowhere, so a
+   * token hammering past its own limit does not also drain its organization's shared budget. Returns
+   * the tightest window (when refused, the full window that frees up last).
+   */
   hit(buckets: Bucket[]): { limit: number; remaining: number; resetAt: number; exceeded: boolean } {
     const now = this.clock.now().getTime();
     this.sweep(now);
-    let tightest = { limit: Infinity, remaining: Infinity, resetAt: now + WINDOW_MS, exceeded: false };
-    for (const bucket of buckets) {
+    const windows = buckets.map((bucket) => {
       let window = this.windows.get(bucket.key);
       if (!window || window.resetAt <= now) {
         window = { count: 0, resetAt: now + WINDOW_MS };
         this.windows.set(bucket.key, window);
       }
+      return { bucket, window };
+    });
+    const full = windows.filter(({ bucket, window }) => window.count >= bucket.limit);
+    if (full.length > 0) {
+      const last = full.reduce((a, b) => (b.window.resetAt > a.window.resetAt ? b : a));
+      return { limit: last.bucket.limit, remaining: 0, resetAt: last.window.resetAt, exceeded: true };
+    }
+    let tightest = { limit: Infinity, remaining: Infinity, resetAt: now + WINDOW_MS, exceeded: false };
+    for (const { bucket, window } of windows) {
       window.count++;
-      const remaining = Math.max(0, bucket.limit - window.count);
-      const exceeded = window.count > bucket.limit;
-      if (exceeded || (!tightest.exceeded && remaining < tightest.remaining)) {
-        tightest = { limit: bucket.limit, remaining, resetAt: window.resetAt, exceeded: tightest.exceeded || exceeded };
-      }
+      const remaining = bucket.limit - window.count;
+      if (remaining < tightest.remaining) tightest = { limit: bucket.limit, remaining, resetAt: window.resetAt, exceeded: false };
     }
     return tightest;
   }
