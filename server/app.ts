@@ -9,13 +9,16 @@ import type { ServerConfig } from './config';
 import { transactor, type Db } from './db/database';
 import { registerDocs } from './docs/openapi';
 import { registerAuth } from './http/auth';
-import { registerErrorHandling } from './http/error-handler';
+import { registerErrorHandling, sendError } from './http/error-handler';
+import { AppError } from './http/errors';
 import { registerIdempotency } from './http/idempotency';
 import { idempotencyStore } from './http/idempotency.store';
 import { registerMediaTypeCheck } from './http/media-type';
 import { registerRateLimit } from './http/rate-limit';
 import { registerRequestId, requestIdFrom } from './http/request-id';
 import { registerRouteDefaults } from './http/route-defaults';
+import { registerShutdownGate } from './http/shutdown';
+import { validatorCompiler } from './http/validation';
 import { systemClock, type Clock } from './lib/clock';
 import { adminRoutes, adminStore } from './modules/admin';
 import { auditRoutes, auditStore, createAuditLog, scheduleAuditRetention } from './modules/audit';
@@ -60,15 +63,21 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     bodyLimit: config.bodyLimitBytes,
     genReqId: requestIdFrom,
     requestIdHeader: false,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } },
     forceCloseConnections: 'idle',
-    return503OnClosing: true,
+    return503OnClosing: false,
+    frameworkErrors: (error, request, reply) => {
+      request.log.info({ err: error }, 'malformed request');
+      reply.header('X-Request-ID', request.id);
+      void sendError(reply, request, new AppError('MALFORMED_REQUEST', 'The URL or a header of this request is malformed'));
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler());
 
   const serveConsole = config.rendererDir !== undefined && existsSync(join(config.rendererDir, 'index.html'));
   registerRouteDefaults(app);
   registerRequestId(app);
   registerErrorHandling(app, { consoleIndex: serveConsole });
+  registerShutdownGate(app);
   await registerDocs(app, deps.version);
   await app.register(cookie);
   await app.register(formbody);

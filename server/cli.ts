@@ -17,16 +17,16 @@ async function serve(argv: string[]): Promise<void> {
   const config = loadConfig(argv, process.env);
   // The built console sits beside the built server: out/server/cli.js serves out/renderer.
   config.rendererDir ??= fileURLToPath(new URL('../renderer/', import.meta.url));
-  const server = await startServer(config);
-  process.stdout.write(`Nightshift listening on ${server.url}\n`);
-
+  let server: Awaited<ReturnType<typeof startServer>> | undefined;
   let stopping = false;
+  // Handlers go in before the ready line: a supervisor may signal the moment it reads it.
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) {
       process.stderr.write(`nightshift: ${signal} again, exiting without waiting\n`);
       process.exit(130);
     }
     stopping = true;
+    if (!server) return; // still starting: closed as soon as it is up
     server.close().then(
       () => process.exit(0),
       (error: unknown) => {
@@ -37,6 +37,12 @@ async function serve(argv: string[]): Promise<void> {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  server = await startServer(config);
+  if (stopping) {
+    await server.close();
+    process.exit(0);
+  }
+  process.stdout.write(`Nightshift listening on ${server.url}\n`);
 }
 
 async function main(argv: string[]): Promise<void> {

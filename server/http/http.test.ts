@@ -153,6 +153,26 @@ describe('error envelope', () => {
     expectError(await call(t.api, 'DELETE', '/api-keys/0190d6a4-0000-7000-8000-000000000000', { token: owner.accessToken }), 404, 'NOT_FOUND');
   });
 
+  it('400 MALFORMED_REQUEST, in the envelope with a request id, for a URL that does not decode', async () => {
+    const bad = await call(t.api, 'GET', '/users/%zz', { token: owner.accessToken });
+    expectError(bad, 400, 'MALFORMED_REQUEST');
+    expect(bad.headers.get('x-request-id')).toBe(bad.body.request_id);
+  });
+
+  it('JSON bodies are not coerced: true is not a number, 42 is not a name', async () => {
+    const notANumber = await call(t.api, 'PATCH', '/organization-settings', { token: owner.accessToken, body: { rate_limits: { user: true } } });
+    expectError(notANumber, 422, 'VALIDATION_FAILED');
+    expect(notANumber.body.fields[0].path).toBe('rate_limits.user');
+    expectError(await call(t.api, 'PATCH', '/organizations', { token: owner.accessToken, body: { name: 42 } }), 422, 'VALIDATION_FAILED');
+    const settings = await call(t.api, 'GET', '/organization-settings', { token: owner.accessToken });
+    expect(settings.body.rate_limits).toEqual({});
+  });
+
+  it('query strings are still read as numbers', async () => {
+    const page = await call(t.api, 'GET', '/users?limit=1&offset=0', { token: owner.accessToken });
+    expect(page.body.meta).toMatchObject({ limit: 1, offset: 0 });
+  });
+
   it('401 and 403 use the envelope too', async () => {
     expectError(await call(t.api, 'GET', '/api-keys'), 401, 'UNAUTHENTICATED');
     expectError(await call(t.api, 'GET', '/api-keys', { token: 'not-a-jwt' }), 401, 'INVALID_TOKEN');
