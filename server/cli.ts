@@ -17,7 +17,7 @@ async function serve(argv: string[]): Promise<void> {
   const config = loadConfig(argv, process.env);
   // The built console sits beside the built server: out/server/cli.js serves out/renderer.
   config.rendererDir ??= fileURLToPath(new URL('../renderer/', import.meta.url));
-  let server: Awaited<ReturnType<typeof startServer>> | undefined;
+  const running: { server?: Awaited<ReturnType<typeof startServer>> } = {};
   let stopping = false;
   // Handlers go in before the ready line: a supervisor may signal the moment it reads it.
   const stop = (signal: NodeJS.Signals) => {
@@ -26,8 +26,8 @@ async function serve(argv: string[]): Promise<void> {
       process.exit(130);
     }
     stopping = true;
-    if (!server) return; // still starting: closed as soon as it is up
-    server.close().then(
+    if (!running.server) return; // still starting: closed as soon as it is up
+    running.server.close().then(
       () => process.exit(0),
       (error: unknown) => {
         process.stderr.write(`nightshift: error while stopping: ${(error as Error).message}\n`);
@@ -37,7 +37,7 @@ async function serve(argv: string[]): Promise<void> {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
-  server = await startServer(config);
+  const server = (running.server = await startServer(config));
   if (stopping) {
     await server.close();
     process.exit(0);
