@@ -2,9 +2,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
-import fastifyStatic from '@fastify/static';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { ServerConfig } from './config';
 import { transactor, type Db } from './db/database';
 import { registerDocs } from './docs/openapi';
@@ -18,7 +17,7 @@ import { registerRateLimit } from './http/rate-limit';
 import { registerRequestId, requestIdFrom } from './http/request-id';
 import { registerRouteDefaults } from './http/route-defaults';
 import { registerShutdownGate } from './http/shutdown';
-import { validatorCompiler } from './http/validation';
+import { lazySerializers, validatorCompiler } from './http/validation';
 import { systemClock, type Clock } from './lib/clock';
 import { adminRoutes, adminStore } from './modules/admin';
 import { auditRoutes, auditStore, createAuditLog, scheduleAuditRetention } from './modules/audit';
@@ -65,6 +64,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     requestIdHeader: false,
     forceCloseConnections: 'idle',
     return503OnClosing: false,
+    logController: new LogController({ disableRequestLogging: true }),
+    schemaController: { compilersFactory: { buildSerializer: lazySerializers } },
     frameworkErrors: (error, request, reply) => {
       request.log.info({ err: error }, 'malformed request');
       reply.header('X-Request-ID', request.id);
@@ -137,6 +138,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   }, { prefix: '/api/v1' });
 
   if (serveConsole) {
+    const { default: fastifyStatic } = await import('@fastify/static');
     await app.register(fastifyStatic, { root: config.rendererDir!, prefix: '/', wildcard: false, index: ['index.html'] });
   }
 

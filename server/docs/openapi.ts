@@ -2,8 +2,7 @@ import { createRequire } from 'node:module';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
-import type { FastifyInstance, RouteOptions } from 'fastify';
+import type { FastifyInstance, FastifyReply, RouteOptions } from 'fastify';
 import { ERROR_CODES, type ErrorCode } from '../http/errors';
 import { ErrorEnvelopeSchema } from '../http/schemas';
 
@@ -80,6 +79,28 @@ function documentRoute(route: RouteOptions): void {
   } as RouteOptions['schema'];
 }
 
+const swaggerPage = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Nightshift API — Swagger UI</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="stylesheet" href="/docs/static/swagger-ui.css"><link rel="icon" href="/docs/static/favicon-32x32.png"></head>
+<body><div id="swagger-ui"></div>
+<script src="/docs/static/swagger-ui-bundle.js"></script>
+<script src="/docs/static/swagger-ui-standalone-preset.js"></script>
+<script src="/docs/swagger-initializer.js"></script></body></html>`;
+
+const swaggerInitializer = `window.ui = SwaggerUIBundle({
+  url: '/openapi.json', dom_id: '#swagger-ui', deepLinking: true, persistAuthorization: true,
+  presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset], layout: 'BaseLayout',
+});
+`;
+
+const SWAGGER_ASSETS: Record<string, string> = {
+  'swagger-ui.css': 'text/css; charset=utf-8',
+  'swagger-ui-bundle.js': 'application/javascript; charset=utf-8',
+  'swagger-ui-standalone-preset.js': 'application/javascript; charset=utf-8',
+  'favicon-32x32.png': 'image/png',
+};
+
 const redocPage = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Nightshift API — ReDoc</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -105,17 +126,34 @@ export async function registerDocs(app: FastifyInstance, version: string): Promi
     },
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true, uiConfig: { persistAuthorization: true, deepLinking: true } });
 
   const spec = () => app.swagger();
   app.get('/openapi.json', { schema: { hide: true } }, async () => spec());
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => spec());
 
-  const redocBundle = join(dirname(createRequire(import.meta.url).resolve('redoc/package.json')), 'bundles', 'redoc.standalone.js');
-  app.get('/redoc', { schema: { hide: true } }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(redocPage));
-  let bundle: Buffer | undefined;
-  app.get('/redoc/redoc.standalone.js', { schema: { hide: true } }, async (_request, reply) => {
-    bundle ??= await readFile(redocBundle);
-    return reply.type('application/javascript; charset=utf-8').header('Cache-Control', 'public, max-age=86400').send(bundle);
+  const packageDir = (name: string) => dirname(createRequire(import.meta.url).resolve(`${name}/package.json`));
+  // Swagger UI's and ReDoc's own files from node_modules, read when first asked for: no CDN, no cost at startup.
+  const assets = new Map<string, Buffer>();
+  const asset = async (file: string) => {
+    let content = assets.get(file);
+    if (!content) assets.set(file, (content = await readFile(file)));
+    return content;
+  };
+  const html = (page: string) => async (_request: unknown, reply: FastifyReply) =>
+    reply.type('text/html; charset=utf-8').header('Content-Security-Policy', "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; worker-src 'self' blob:").send(page);
+
+  app.get('/docs', { schema: { hide: true } }, html(swaggerPage));
+  app.get('/docs/', { schema: { hide: true } }, html(swaggerPage));
+  app.get('/docs/swagger-initializer.js', { schema: { hide: true } }, async (_request, reply) => reply.type('application/javascript; charset=utf-8').send(swaggerInitializer));
+  app.get<{ Params: { file: string } }>('/docs/static/:file', { schema: { hide: true } }, async (request, reply) => {
+    const type = SWAGGER_ASSETS[request.params.file];
+    if (!type) return reply.callNotFound();
+    const content = await asset(join(packageDir('swagger-ui-dist'), request.params.file));
+    return reply.type(type).header('Cache-Control', 'public, max-age=86400').send(content);
   });
+
+  const redocBundle = join(packageDir('redoc'), 'bundles', 'redoc.standalone.js');
+  app.get('/redoc', { schema: { hide: true } }, html(redocPage));
+  app.get('/redoc/redoc.standalone.js', { schema: { hide: true } }, async (_request, reply) =>
+    reply.type('application/javascript; charset=utf-8').header('Cache-Control', 'public, max-age=86400').send(await asset(redocBundle)));
 }

@@ -1,4 +1,4 @@
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { SmtpConfig } from '../../config';
 import type { Clock } from '../../lib/clock';
 import { newId } from '../../lib/ids';
@@ -28,18 +28,22 @@ const MAX_ATTEMPTS = 5;
  * password reset works on a laptop with no network.
  */
 export function createMailer(store: MailStore, clock: Clock, smtp?: SmtpConfig): Mailer {
-  const transport = smtp
-    ? nodemailer.createTransport({
-        host: smtp.host,
-        port: smtp.port,
-        secure: smtp.secure,
-        ...(smtp.user ? { auth: { user: smtp.user, pass: smtp.password ?? '' } } : {}),
-      })
-    : null;
+  // nodemailer loads on the first delivery: a server without SMTP never pays for it at startup.
+  let transport: Transporter | null = null;
+  const connect = async (config: SmtpConfig): Promise<Transporter> => {
+    const { default: nodemailer } = await import('nodemailer');
+    return nodemailer.createTransport({
+      host: config.host,
+      port: config.port,
+      secure: config.secure,
+      ...(config.user ? { auth: { user: config.user, pass: config.password ?? '' } } : {}),
+    });
+  };
   let flushing: Promise<void> | null = null;
 
   async function deliver(): Promise<void> {
-    if (!transport || !smtp) return;
+    if (!smtp) return;
+    transport ??= await connect(smtp);
     for (;;) {
       const batch = store.pending(MAX_ATTEMPTS, 20);
       if (batch.length === 0) return;
@@ -62,11 +66,11 @@ export function createMailer(store: MailStore, clock: Clock, smtp?: SmtpConfig):
     return flushing;
   };
 
-  const timer = transport ? setInterval(() => void flush(), 30_000) : null;
+  const timer = smtp ? setInterval(() => void flush(), 30_000) : null;
   timer?.unref();
 
   return {
-    mode: transport ? 'smtp' : 'local',
+    mode: smtp ? 'smtp' : 'local',
     enqueue(message) {
       store.insert({
         id: newId(),
@@ -74,10 +78,10 @@ export function createMailer(store: MailStore, clock: Clock, smtp?: SmtpConfig):
         recipient: message.to,
         subject: message.subject,
         body: message.text,
-        status: transport ? 'pending' : 'local',
+        status: smtp ? 'pending' : 'local',
         created_at: clock.now().toISOString(),
       });
-      if (transport) setImmediate(() => void flush());
+      if (smtp) setImmediate(() => void flush());
     },
     flush,
     close() {
