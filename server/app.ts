@@ -8,6 +8,7 @@ import type { ServerConfig } from './config';
 import { transactor, type Db } from './db/database';
 import { registerDocs } from './docs/openapi';
 import { registerAuth } from './http/auth';
+import { CredentialCache } from './http/credential-cache';
 import { registerErrorHandling, sendError } from './http/error-handler';
 import { AppError } from './http/errors';
 import { registerIdempotency } from './http/idempotency';
@@ -87,12 +88,14 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const mailer = createMailer(mailStore(db), clock, config.smtp);
   const linkTo = (path: string) => `${config.publicUrl ?? ''}${path}`;
   const orgs = createOrgService({ store: orgsStore(db), audit, transact, clock, allowCommandStepsByDefault: deps.allowCommandStepsByDefault ?? false });
+  const credentials = new CredentialCache();
   const users = usersStore(db);
-  const userService = createUserService({ store: users, audit, mailer, transact, clock, linkTo, invitesEnabled: (orgId) => orgs.settings(orgId).invites_enabled });
-  const tokens = createTokenService({ store: tokensStore(db), audit, transact, clock });
+  const userService = createUserService({ store: users, audit, mailer, transact, clock, linkTo,
+    invitesEnabled: (orgId) => orgs.settings(orgId).invites_enabled, accessChanged: credentials.invalidate });
+  const tokens = createTokenService({ store: tokensStore(db), audit, transact, clock, credentials });
   const auth = createAuthService({
     store: authStore(db), users, userService, orgs, audit, mailer, transact, clock, linkTo,
-    jwt: createJwt(deps.jwtKey, clock), allowRegistration: config.allowRegistration,
+    jwt: createJwt(deps.jwtKey, clock), allowRegistration: config.allowRegistration, credentials,
   });
   const incidents = createIncidentService({ store: incidentsStore(db), users, audit, transact, clock });
   const admin = adminStore(db);

@@ -23,7 +23,7 @@ export default defineConfig({
     outDir: resolve(root, 'out/server'),
     emptyOutDir: true,
     sourcemap: true,
-    minify: true,
+    minify: false,
     rollupOptions: {
       input: {
         cli: resolve(root, 'server/cli.ts'),

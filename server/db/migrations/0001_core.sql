@@ -134,10 +134,12 @@ CREATE TABLE mail_outbox (
 CREATE INDEX mail_outbox_status ON mail_outbox (status, created_at);
 CREATE INDEX mail_outbox_org ON mail_outbox (org_id, created_at);
 
--- seq orders the log and pages exports by keyset; id is the public, time-ordered identifier.
+-- seq (the rowid) orders the log and pages exports by keyset; id is the public, time-ordered
+-- identifier, unique by construction (UUIDv7) and never looked up, so it carries no index: every
+-- index is one more page written by every audited mutation.
 CREATE TABLE audit_log (
-  seq INTEGER PRIMARY KEY AUTOINCREMENT,
-  id TEXT NOT NULL UNIQUE,
+  seq INTEGER PRIMARY KEY,
+  id TEXT NOT NULL,
   org_id TEXT,
   created_at TEXT NOT NULL,
   actor_user_id TEXT,

@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import type { RequestContext } from '../../http/principal';
 import type { Clock } from '../../lib/clock';
 import { newId } from '../../lib/ids';
+import { withTotal } from '../../db/paging';
 import { csvRow } from './csv';
 import type { AuditFilter, AuditRow, AuditStore } from './audit.store';
 
@@ -107,7 +108,8 @@ export function createAuditLog(store: AuditStore, clock: Clock) {
     },
 
     list(filter: AuditFilter, limit: number, offset: number) {
-      return { data: store.list(filter, limit, offset).map(toEvent), total: store.count(filter) };
+      const { rows, total } = withTotal(store.list(filter, limit, offset), limit, offset, () => store.count(filter));
+      return { data: rows.map(toEvent), total };
     },
 
     /** Streams the filtered log as CSV, a page of rows at a time; memory stays flat for any size. */

@@ -1,4 +1,5 @@
 import type { Transact } from '../../db/database';
+import type { CredentialCache } from '../../http/credential-cache';
 import { AppError } from '../../http/errors';
 import type { Principal, RequestContext } from '../../http/principal';
 import { addSeconds, type Clock } from '../../lib/clock';
@@ -32,6 +33,7 @@ export interface AuthDeps {
   clock: Clock;
   allowRegistration: boolean;
   linkTo: (path: string) => string;
+  credentials: CredentialCache;
 }
 
 export interface IssuedSession extends TokenResponse {
@@ -183,6 +185,7 @@ export function createAuthService(deps: AuthDeps) {
         if (row.used_at || !store.useRefresh(claims.jti, now().toISOString())) {
           // A used refresh token came back: it was copied. End the whole family, then refuse.
           store.revokeSession(claims.sid, now().toISOString(), 'refresh_token_reuse');
+          deps.credentials.invalidate();
           audit.record(context, {
             orgId: session.org_id, action: 'REVOKE_SESSION_REFRESH_REUSE', resourceType: 'session', resourceId: claims.sid,
             actor: { userId: session.user_id, email: session.email },
@@ -212,6 +215,7 @@ export function createAuthService(deps: AuthDeps) {
       if (!session || session.revoked_at) return;
       transact(() => {
         store.revokeSession(sessionId, now().toISOString(), 'logout');
+        deps.credentials.invalidate();
         audit.record(context, { orgId: session.org_id, action: 'LOGOUT', resourceType: 'session', resourceId: sessionId, actor: { userId: session.user_id, email: session.email } });
       });
     },
@@ -219,10 +223,17 @@ export function createAuthService(deps: AuthDeps) {
     /** Access JWT → principal; the session and membership are checked on every call so logout and removal bite at once. */
     principalFromJwt(token: string): Principal {
       const claims = jwt.verify(token, 'access');
+      const cached = deps.credentials.get(`session:${claims.sid}`);
+      if (cached) {
+        if (cached.userId !== claims.sub || cached.orgId !== claims.org) throw new AppError('TOKEN_REVOKED', 'This session is no longer valid; log in again');
+        return cached;
+      }
       const row = store.sessionPrincipal(claims.sid);
       if (!row || row.user_id !== claims.sub || row.org_id !== claims.org) throw new AppError('TOKEN_REVOKED', 'This session is no longer valid; log in again');
       if (row.revoked_at) throw new AppError('TOKEN_REVOKED', 'This session has ended; log in again');
-      return { kind: 'session', userId: row.user_id, orgId: row.org_id, email: row.email, role: row.role, sessionId: row.session_id };
+      const principal: Principal = { kind: 'session', userId: row.user_id, orgId: row.org_id, email: row.email, role: row.role, sessionId: row.session_id };
+      deps.credentials.set(`session:${claims.sid}`, principal);
+      return principal;
     },
 
     async changePassword(context: RequestContext, principal: Principal, body: PasswordChangeBody): Promise<void> {
@@ -236,6 +247,7 @@ export function createAuthService(deps: AuthDeps) {
         const at = now().toISOString();
         users.setPassword(user.id, hash, at);
         const ended = store.revokeOtherSessions(user.id, principal.sessionId ?? null, at, 'password_changed');
+        deps.credentials.invalidate();
         audit.record(context, { orgId: user.org_id, action: 'CHANGE_PASSWORD', resourceType: 'user', resourceId: user.id, details: { other_sessions_ended: ended } });
       });
     },
@@ -262,6 +274,7 @@ export function createAuthService(deps: AuthDeps) {
         const at = now().toISOString();
         users.setPassword(user.id, hash, at);
         store.revokeOtherSessions(user.id, null, at, 'password_reset');
+        deps.credentials.invalidate();
         store.clearFailure(emailKey(user.email));
         audit.record(context, { orgId: user.org_id, action: 'RESET_PASSWORD', resourceType: 'user', resourceId: user.id, actor: { userId: user.id, email: user.email } });
       });

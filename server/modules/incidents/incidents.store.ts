@@ -1,4 +1,5 @@
 import type { Db } from '../../db/database';
+import { withTotal } from '../../db/paging';
 import type { Severity, Status } from './incidents.schemas';
 
 export interface IncidentRow {
@@ -63,8 +64,7 @@ export function incidentsStore(db: Db) {
     list(filter: IncidentFilter, limit: number, offset: number): { rows: IncidentRow[]; total: number } {
       const { sql, params } = where(filter);
       const rows = db.prepare(`${SELECT} WHERE ${sql} ORDER BY i.created_at DESC, i.id DESC LIMIT ? OFFSET ?`).all(...params, limit, offset) as IncidentRow[];
-      const total = (db.prepare(`SELECT count(*) AS n FROM incidents i WHERE ${sql}`).get(...params) as { n: number }).n;
-      return { rows, total };
+      return withTotal(rows, limit, offset, () => (db.prepare(`SELECT count(*) AS n FROM incidents i WHERE ${sql}`).get(...params) as { n: number }).n);
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { Db } from '../../db/database';
+import { withTotal } from '../../db/paging';
 
 export interface OutboxRow {
   id: string;
@@ -30,7 +31,7 @@ export function mailStore(db: Db) {
     pending: (maxAttempts: number, limit: number) => pending.all(maxAttempts, limit),
     markSent: (id: string, now: string) => void sent.run(now, id),
     markFailed: (id: string, error: string, maxAttempts: number) => void failed.run(error.slice(0, 500), maxAttempts, id),
-    list: (orgId: string, limit: number, offset: number) => ({ rows: list.all(orgId, limit, offset), total: count.get(orgId)!.n }),
+    list: (orgId: string, limit: number, offset: number) => withTotal(list.all(orgId, limit, offset), limit, offset, () => count.get(orgId)!.n),
     backlog: () => backlog.get()!,
   };
 }

@@ -1,5 +1,6 @@
 import { API_KEY_PREFIX } from '../../http/auth';
 import type { Transact } from '../../db/database';
+import type { CredentialCache } from '../../http/credential-cache';
 import { AppError, notFound } from '../../http/errors';
 import { roleAtLeast, type Principal, type RequestContext, type Role } from '../../http/principal';
 import { expandScopes, isValidScope, scopesBeyond } from '../../http/scopes';
@@ -41,8 +42,8 @@ function secondsToUtcMidnight(now: Date): number {
   return Math.max(1, Math.ceil((midnight - now.getTime()) / 1000));
 }
 
-export function createTokenService(deps: { store: TokensStore; audit: AuditLog; transact: Transact; clock: Clock }) {
-  const { store, audit, transact, clock } = deps;
+export function createTokenService(deps: { store: TokensStore; audit: AuditLog; transact: Transact; clock: Clock; credentials: CredentialCache }) {
+  const { store, audit, transact, clock, credentials } = deps;
   const lastTouched = new Map<string, number>();
 
   function canManage(principal: Principal, row: TokenRow): boolean {
@@ -114,6 +115,7 @@ export function createTokenService(deps: { store: TokensStore; audit: AuditLog; 
       if (!row || !canManage(principal, row)) throw notFound('API key');
       transact(() => {
         store.revoke(id, clock.now().toISOString());
+        credentials.invalidate();
         audit.record(context, {
           orgId: principal.orgId,
           action: 'REVOKE_API_KEY',
@@ -125,38 +127,46 @@ export function createTokenService(deps: { store: TokensStore; audit: AuditLog; 
     },
 
     revokeAllForUser(userId: string): number {
+      credentials.invalidate();
       return store.revokeAllForUser(userId, clock.now().toISOString());
     },
 
     /** Turns a presented key into a principal, or throws 401 without saying more than needed. */
     resolve(secret: string): Principal {
       if (!secret.startsWith(API_KEY_PREFIX)) throw new AppError('INVALID_TOKEN', 'Invalid API key');
-      const row = store.findByHash(sha256(secret));
-      if (!row) throw new AppError('INVALID_TOKEN', 'Invalid API key');
-      if (row.deleted_at) throw new AppError('TOKEN_REVOKED', 'This API key was revoked');
+      const hash = sha256(secret);
       const now = clock.now();
-      if (row.expires_at && Date.parse(row.expires_at) <= now.getTime()) throw new AppError('TOKEN_EXPIRED', 'This API key has expired');
-      // last_used_at is for people, to the minute; writing it on every request would tax every read.
-      const touched = lastTouched.get(row.id) ?? 0;
-      if (now.getTime() - touched >= LAST_USED_RESOLUTION_MS) {
-        lastTouched.set(row.id, now.getTime());
-        store.touch(row.id, now.toISOString());
+      let principal = credentials.get(`key:${hash}`);
+      if (!principal) {
+        const row = store.findByHash(hash);
+        if (!row) throw new AppError('INVALID_TOKEN', 'Invalid API key');
+        if (row.deleted_at) throw new AppError('TOKEN_REVOKED', 'This API key was revoked');
+        principal = {
+          kind: 'token',
+          userId: row.user_id,
+          orgId: row.org_id,
+          email: row.owner_email,
+          role: row.owner_role as Role,
+          token: {
+            id: row.id,
+            prefix: row.prefix,
+            scopes: expandScopes(JSON.parse(row.scopes) as string[]),
+            dailyMutationLimit: row.daily_mutation_limit,
+            dailyLogBytesLimit: row.daily_log_bytes_limit,
+            expiresAt: row.expires_at,
+          },
+        };
+        credentials.set(`key:${hash}`, principal);
       }
-      return {
-        kind: 'token',
-        userId: row.user_id,
-        orgId: row.org_id,
-        email: row.owner_email,
-        role: row.owner_role as Role,
-        token: {
-          id: row.id,
-          prefix: row.prefix,
-          scopes: expandScopes(JSON.parse(row.scopes) as string[]),
-          dailyMutationLimit: row.daily_mutation_limit,
-          dailyLogBytesLimit: row.daily_log_bytes_limit,
-          expiresAt: row.expires_at,
-        },
-      };
+      const grant = principal.token!;
+      if (grant.expiresAt && Date.parse(grant.expiresAt) <= now.getTime()) throw new AppError('TOKEN_EXPIRED', 'This API key has expired');
+      // last_used_at is for people, to the minute; writing it on every request would tax every read.
+      const touched = lastTouched.get(grant.id) ?? 0;
+      if (now.getTime() - touched >= LAST_USED_RESOLUTION_MS) {
+        lastTouched.set(grant.id, now.getTime());
+        store.touch(grant.id, now.toISOString());
+      }
+      return principal;
     },
 
     /** One mutation against the key's daily cap (UTC day); 429 once the cap is reached. */

@@ -1,4 +1,5 @@
 import type { Db } from '../../db/database';
+import { withTotal } from '../../db/paging';
 
 export interface TokenRow {
   id: string;
@@ -62,11 +63,10 @@ export function tokensStore(db: Db) {
     insert: (row: TokenInsert) => void insert.run(row),
     findByHash: (hash: string) => byHash.get(hash),
     get: (orgId: string, id: string) => byId.get(id, orgId),
-    listForOrg: (orgId: string, limit: number, offset: number) => ({ rows: listOrg.all(orgId, limit, offset), total: countOrg.get(orgId)!.n }),
-    listForUser: (orgId: string, userId: string, limit: number, offset: number) => ({
-      rows: listUser.all(orgId, userId, limit, offset),
-      total: countUser.get(orgId, userId)!.n,
-    }),
+    listForOrg: (orgId: string, limit: number, offset: number) =>
+      withTotal(listOrg.all(orgId, limit, offset), limit, offset, () => countOrg.get(orgId)!.n),
+    listForUser: (orgId: string, userId: string, limit: number, offset: number) =>
+      withTotal(listUser.all(orgId, userId, limit, offset), limit, offset, () => countUser.get(orgId, userId)!.n),
     revoke: (id: string, now: string) => revoke.run(now, now, id).changes > 0,
     revokeAllForUser: (userId: string, now: string) => revokeForUser.run(now, now, userId).changes,
     touch: (id: string, now: string) => void touch.run(now, id),

@@ -31,6 +31,8 @@ export interface UsersDeps {
   transact: Transact;
   clock: Clock;
   invitesEnabled: (orgId: string) => boolean;
+  /** Called when someone's access narrows or ends (role change, removal). */
+  accessChanged: () => void;
   linkTo: (path: string) => string;
 }
 
@@ -91,6 +93,7 @@ export function createUserService(deps: UsersDeps) {
           throw new AppError('SOLE_OWNER', 'This is the organization\'s only owner; make someone else owner first');
         }
         store.update(next);
+        if (next.role !== target.role) deps.accessChanged();
         audit.record(context, {
           orgId: principal.orgId, action: 'UPDATE_USER', resourceType: 'user', resourceId: target.id,
           changes: { before: { name: target.name, role: target.role }, after: { name: next.name, role: next.role } },
@@ -109,6 +112,7 @@ export function createUserService(deps: UsersDeps) {
         }
         // Sessions and API keys of a removed user stop at once: both are checked against live membership.
         store.remove(target.id, clock.now().toISOString());
+        deps.accessChanged();
         audit.record(context, {
           orgId: principal.orgId, action: 'DELETE_USER', resourceType: 'user', resourceId: target.id,
           snapshot: { email: target.email, name: target.name, role: target.role, created_at: target.created_at },

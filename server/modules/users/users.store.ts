@@ -1,4 +1,5 @@
 import type { Db } from '../../db/database';
+import { withTotal } from '../../db/paging';
 import type { Role } from '../../http/principal';
 
 export interface UserRow {
@@ -31,6 +32,8 @@ export interface InviteRow {
 }
 
 const USER_COLUMNS = 'id, org_id, email, name, role, password_hash, email_verified_at, password_changed_at, created_at, updated_at, deleted_at';
+// Lists never need the password hash: it stays in the database.
+const LISTED_COLUMNS = USER_COLUMNS.replace('password_hash', "'' AS password_hash");
 const INVITE_COLUMNS = 'id, org_id, email, role, token_hash, invited_by, created_at, updated_at, expires_at, accepted_at, accepted_user_id, deleted_at';
 
 export function usersStore(db: Db) {
@@ -41,7 +44,7 @@ export function usersStore(db: Db) {
   const byId = db.prepare<[string], UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE id = ? AND deleted_at IS NULL`);
   const byEmail = db.prepare<[string], UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE lower(email) = lower(?) AND deleted_at IS NULL`);
   const list = db.prepare<[string, number, number], UserRow>(
-    `SELECT ${USER_COLUMNS} FROM users WHERE org_id = ? AND deleted_at IS NULL ORDER BY created_at LIMIT ? OFFSET ?`,
+    `SELECT ${LISTED_COLUMNS} FROM users WHERE org_id = ? AND deleted_at IS NULL ORDER BY created_at LIMIT ? OFFSET ?`,
   );
   const count = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM users WHERE org_id = ? AND deleted_at IS NULL');
   const owners = db.prepare<[string], { n: number }>(`SELECT count(*) AS n FROM users WHERE org_id = ? AND role = 'owner' AND deleted_at IS NULL`);
@@ -77,7 +80,7 @@ export function usersStore(db: Db) {
       return row && row.org_id === orgId ? row : undefined;
     },
     findByEmail: (email: string) => byEmail.get(email),
-    list: (orgId: string, limit: number, offset: number) => ({ rows: list.all(orgId, limit, offset), total: count.get(orgId)!.n }),
+    list: (orgId: string, limit: number, offset: number) => withTotal(list.all(orgId, limit, offset), limit, offset, () => count.get(orgId)!.n),
     countOwners: (orgId: string) => owners.get(orgId)!.n,
     update: (row: Pick<UserRow, 'id' | 'name' | 'role' | 'updated_at'>) => void update.run(row),
     setPassword: (id: string, hash: string, now: string) => void setPassword.run(hash, now, now, id),
@@ -87,7 +90,8 @@ export function usersStore(db: Db) {
     insertInvite: (row: Omit<InviteRow, 'accepted_at' | 'accepted_user_id' | 'deleted_at'>) => void inviteInsert.run(row),
     getInvite: (orgId: string, id: string) => inviteById.get(id, orgId),
     findInviteByHash: (hash: string) => inviteByHash.get(hash),
-    listInvites: (orgId: string, limit: number, offset: number) => ({ rows: inviteList.all(orgId, limit, offset), total: inviteCount.get(orgId)!.n }),
+    listInvites: (orgId: string, limit: number, offset: number) =>
+      withTotal(inviteList.all(orgId, limit, offset), limit, offset, () => inviteCount.get(orgId)!.n),
     acceptInvite: (id: string, userId: string, now: string) => inviteAccept.run(now, userId, now, id).changes > 0,
     revokeInvite: (id: string, now: string) => void inviteRevoke.run(now, now, id),
   };
