@@ -5,15 +5,22 @@ set -euo pipefail
 purpose="${1:-test}"
 
 missing=()
-# better-sqlite3 and keytar compile from source against Node's headers.
+# better-sqlite3 and keytar compile from source against Node's headers; keytar links libsecret.
 command -v make >/dev/null || missing+=(make)
 command -v g++ >/dev/null || missing+=(g++)
 command -v python3 >/dev/null || missing+=(python3)
+command -v pkg-config >/dev/null || missing+=(pkg-config)
+pkg-config --exists libsecret-1 2>/dev/null || missing+=(libsecret-1-dev)
 if [ "$purpose" = test ]; then
   # 001's Python examples run against a live server with requests.
   python3 -c 'import requests' 2>/dev/null || missing+=(python3-requests)
   # promtool validates the /metrics exposition.
   command -v promtool >/dev/null || missing+=(prometheus)
+  # The console's end-to-end tests drive Debian's Chromium; the keychain tests need a Secret Service.
+  command -v chromium >/dev/null || missing+=(chromium)
+  command -v gnome-keyring-daemon >/dev/null || missing+=(gnome-keyring)
+  command -v dbus-run-session >/dev/null || missing+=(dbus)
+  command -v dbus-launch >/dev/null || missing+=(dbus-x11)
 fi
 
 if [ ${#missing[@]} -eq 0 ]; then
