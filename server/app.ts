@@ -22,7 +22,7 @@ import { lazySerializers, validatorCompiler } from './http/validation';
 import { systemClock, type Clock } from './lib/clock';
 import { adminRoutes, adminStore } from './modules/admin';
 import { auditRoutes, auditStore, createAuditLog, scheduleAuditRetention } from './modules/audit';
-import { authRoutes, authStore, createAuthService, createJwt } from './modules/auth';
+import { authRoutes, authStore, createAuthService, createJwt, type BootstrapGrant } from './modules/auth';
 import { billingRoutes } from './modules/billing';
 import { createMetrics, diskCheck, healthRoutes, tokenPingRoutes, type ReadinessCheck } from './modules/health';
 import { createIncidentService, incidentRoutes, incidentsStore } from './modules/incidents';
@@ -46,6 +46,8 @@ export interface AppDeps {
   /** Runbook command steps default: on for the desktop, off for a headless server. */
   allowCommandStepsByDefault?: boolean;
   logger?: FastifyServerOptions['logger'];
+  /** Desktop host only: the one-time token that signs the local owner in. */
+  bootstrap?: BootstrapGrant;
 }
 
 export interface App {
@@ -96,6 +98,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const auth = createAuthService({
     store: authStore(db), users, userService, orgs, audit, mailer, transact, clock, linkTo,
     jwt: createJwt(deps.jwtKey, clock), allowRegistration: config.allowRegistration, credentials,
+    ...(deps.bootstrap ? { bootstrap: deps.bootstrap } : {}),
   });
   const incidents = createIncidentService({ store: incidentsStore(db), users, audit, transact, clock });
   const admin = adminStore(db);

@@ -3,7 +3,7 @@ import { startServer } from './start';
 
 /**
  * Entry of the server inside Electron's utility process (DESIGN.md §1). The desktop's main process
- * passes flags as argv and gets `{type: 'ready', url}` or `{type: 'error', message}` back.
+ * passes flags as argv and gets `{type: 'ready', url, bootstrapToken}` or `{type: 'error', message}` back.
  */
 interface ParentPort {
   postMessage(message: unknown): void;
@@ -15,13 +15,13 @@ const parentPort = (process as NodeJS.Process & { parentPort?: ParentPort }).par
 async function main(): Promise<void> {
   if (!parentPort) throw new Error('electron-host must run in an Electron utility process');
   const config = loadConfig(process.argv.slice(2), process.env);
-  const server = await startServer(config, { allowCommandStepsByDefault: true });
+  const server = await startServer(config, { allowCommandStepsByDefault: true, bootstrap: true });
   parentPort.on('message', ({ data }) => {
     if ((data as { type?: string } | null)?.type === 'shutdown') {
       void server.close().then(() => process.exit(0));
     }
   });
-  parentPort.postMessage({ type: 'ready', url: server.url });
+  parentPort.postMessage({ type: 'ready', url: server.url, bootstrapToken: server.bootstrapToken });
 }
 
 main().catch((error: unknown) => {

@@ -1,3 +1,4 @@
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { version } from '../package.json';
@@ -7,11 +8,15 @@ import { closeDatabase, openDatabase } from './db/database';
 import { migrate } from './db/migrate';
 import { MIGRATIONS } from './db/migrations';
 import { ensureDataDir, loadOrCreateKey, lockDataDir } from './lib/data-dir';
+import { randomToken, sha256 } from './lib/secrets';
+import type { BootstrapGrant } from './modules/auth';
 
 export const VERSION = version;
 
 export interface RunningServer {
   url: string;
+  /** Set when started with `bootstrap`: the one-time token the desktop trades for a session. */
+  bootstrapToken?: string;
   app: FastifyInstance;
   /** Stops accepting, lets in-flight requests finish, checkpoints the WAL and closes the database. */
   close(): Promise<void>;
@@ -19,6 +24,23 @@ export interface RunningServer {
 
 export interface StartOptions {
   allowCommandStepsByDefault?: boolean;
+  /** Mint a one-time token for the desktop's local owner (the Electron host). */
+  bootstrap?: boolean;
+}
+
+const BOOTSTRAP_TTL_MS = 5 * 60_000;
+
+function localUserName(): string {
+  try {
+    return userInfo().username || 'Local owner';
+  } catch {
+    return 'Local owner'; // no passwd entry (some containers)
+  }
+}
+
+function mintBootstrap(): { token: string; grant: BootstrapGrant } {
+  const token = randomToken();
+  return { token, grant: { tokenHash: sha256(token), expiresAt: Date.now() + BOOTSTRAP_TTL_MS, used: false, ownerName: localUserName() } };
 }
 
 export const databaseFile = (dataDir: string): string => join(dataDir, 'nightshift.db');
@@ -37,6 +59,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     const jwtKey = loadOrCreateKey(join(config.dataDir, 'secrets', 'jwt.key'));
     // A copy, so the mail links can default to the address we end up listening on.
     const appConfig = { ...config };
+    const bootstrap = options.bootstrap ? mintBootstrap() : undefined;
     const { app } = await buildApp({
       db,
       config: appConfig,
@@ -44,6 +67,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
       version,
       allowCommandStepsByDefault: options.allowCommandStepsByDefault ?? false,
       logger: { level: config.logLevel, stream: process.stderr },
+      ...(bootstrap ? { bootstrap: bootstrap.grant } : {}),
     });
     await app.listen({ host: config.host, port: config.port });
     const address = app.server.address();
@@ -53,6 +77,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     let closing: Promise<void> | undefined;
     return {
       url: formatUrl(config.host, port),
+      ...(bootstrap ? { bootstrapToken: bootstrap.token } : {}),
       app,
       close() {
         closing ??= (async () => {

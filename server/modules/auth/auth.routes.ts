@@ -154,6 +154,15 @@ export function authRoutes(auth: AuthService, users: UserService, usage: (orgId:
       return reply.code(202).send({ ok: true, message: 'If the address is not verified yet, a new link is on its way' });
     });
 
+    app.post('/auth/bootstrap', {
+      schema: { tags, summary: 'Desktop only: trade the one-time bootstrap token for a session of the local owner', body: TokenBody, response: { 200: TokenResponse } },
+      config: { ...anonymous, errors: ['INVALID_TOKEN'] },
+    }, async (request, reply) => {
+      const session = await auth.bootstrap(contextOf(request), request.body.token);
+      setSessionCookies(request, reply, session);
+      return respond(session);
+    });
+
     app.post('/auth/accept-invite', {
       schema: { tags, summary: 'Join an organization with an invitation token; answers like login', body: AcceptInviteBody, response: { 201: TokenResponse } },
       config: { ...anonymous, errors: ['INVALID_ONE_TIME_TOKEN', 'EMAIL_TAKEN'] },

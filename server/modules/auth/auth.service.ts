@@ -4,7 +4,7 @@ import { AppError } from '../../http/errors';
 import type { Principal, RequestContext } from '../../http/principal';
 import { addSeconds, type Clock } from '../../lib/clock';
 import { newId } from '../../lib/ids';
-import { dummyPasswordHash, hashPassword, randomToken, sha256, verifyPassword } from '../../lib/secrets';
+import { constantTimeEqual, dummyPasswordHash, hashPassword, randomToken, sha256, verifyPassword } from '../../lib/secrets';
 import type { AuditLog } from '../audit';
 import type { Mailer } from '../mail';
 import type { OrgService } from '../orgs';
@@ -34,7 +34,18 @@ export interface AuthDeps {
   allowRegistration: boolean;
   linkTo: (path: string) => string;
   credentials: CredentialCache;
+  bootstrap?: BootstrapGrant;
 }
+
+/** The desktop shell's one-time key to a session of the local owner (DESIGN.md §1). */
+export interface BootstrapGrant {
+  tokenHash: string;
+  expiresAt: number;
+  used: boolean;
+  ownerName: string;
+}
+
+const LOCAL_OWNER_KEY = 'local_owner_user_id';
 
 export interface IssuedSession extends TokenResponse {
   refresh_expires_in: number;
@@ -317,6 +328,42 @@ export function createAuthService(deps: AuthDeps) {
           actor: { userId: user.id, email: user.email }, details: { user_id: user.id, role: user.role },
         });
         return openSession(user, context);
+      });
+    },
+
+    /**
+     * Trades the desktop's one-time bootstrap token for a session of the local owner, creating that
+     * owner and their organization on first run. The token lives only in memory and works once.
+     */
+    async bootstrap(context: RequestContext, secret: string): Promise<IssuedSession> {
+      const grant = deps.bootstrap;
+      if (!grant || grant.used || grant.expiresAt <= now().getTime() || !constantTimeEqual(sha256(secret), grant.tokenHash)) {
+        throw new AppError('INVALID_TOKEN', 'This bootstrap token is invalid or was already used');
+      }
+      grant.used = true;
+      // Nobody types this password: the desktop signs in by bootstrap, and a password can be set by reset.
+      const unusedPasswordHash = await hashPassword(randomToken());
+      return transact(() => {
+        const knownId = store.instanceSetting(LOCAL_OWNER_KEY);
+        let owner = knownId ? users.get(knownId) : undefined;
+        if (!owner) {
+          const organization = deps.orgs.create(`${grant.ownerName}'s organization`);
+          const at = now().toISOString();
+          const email = users.findByEmail('owner@nightshift.local') ? `owner-${newId().slice(-12)}@nightshift.local` : 'owner@nightshift.local';
+          owner = {
+            id: newId(), org_id: organization.id, email, name: grant.ownerName, role: 'owner', password_hash: unusedPasswordHash,
+            email_verified_at: null, password_changed_at: at, created_at: at, updated_at: at, deleted_at: null,
+          };
+          users.insert(owner);
+          store.setInstanceSetting(LOCAL_OWNER_KEY, owner.id, at);
+          audit.record(context, {
+            orgId: organization.id, action: 'CREATE_LOCAL_OWNER', resourceType: 'user', resourceId: owner.id,
+            actor: { userId: owner.id, email: owner.email }, details: { organization_id: organization.id },
+          });
+        }
+        const session = openSession(owner, context);
+        audit.record(context, { orgId: owner.org_id, action: 'LOGIN', resourceType: 'session', actor: { userId: owner.id, email: owner.email }, details: { method: 'desktop_bootstrap' } });
+        return session;
       });
     },
 

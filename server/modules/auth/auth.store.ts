@@ -59,7 +59,14 @@ export function authStore(db: Db) {
   const useOneTime = db.prepare('UPDATE one_time_tokens SET used_at = ? WHERE id = ? AND used_at IS NULL');
   const retireOneTime = db.prepare('UPDATE one_time_tokens SET used_at = ? WHERE user_id = ? AND purpose = ? AND used_at IS NULL');
 
+  const getInstance = db.prepare<[string], { value: string }>('SELECT value FROM instance_settings WHERE key = ?');
+  const putInstance = db.prepare(
+    'INSERT INTO instance_settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
+  );
+
   return {
+    instanceSetting: (key: string) => getInstance.get(key)?.value,
+    setInstanceSetting: (key: string, value: string, now: string) => void putInstance.run(key, value, now),
     insertSession: (row: { id: string; user_id: string; org_id: string; created_at: string; expires_at: string; ip: string; user_agent: string | null }) =>
       void insertSession.run(row),
     sessionPrincipal: (sessionId: string) => sessionPrincipal.get(sessionId),
