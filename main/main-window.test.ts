@@ -35,7 +35,7 @@ const electron = vi.hoisted(() => {
       this.listeners.set(name, listener);
     }
   }
-  return { BrowserWindow: FakeBrowserWindow };
+  return { BrowserWindow: FakeBrowserWindow, shell: { openExternal: vi.fn(async (_url: string) => undefined) } };
 });
 vi.mock('electron', () => electron);
 
@@ -78,9 +78,28 @@ describe('createMainWindow', () => {
     expect(win.show).toHaveBeenCalled();
   });
 
-  it('denies window.open', () => {
-    expect(win.webContents.windowOpenHandler?.({ url: 'https://example.com/' })).toEqual({ action: 'deny' });
-    expect(win.webContents.windowOpenHandler?.({ url: `${APP_URL}docs` })).toEqual({ action: 'deny' });
+  it('denies window.open, sending plain https links to the OS browser', () => {
+    electron.shell.openExternal.mockClear();
+    expect(win.webContents.windowOpenHandler?.({ url: 'https://example.com/runbook?x=1#step' })).toEqual({ action: 'deny' });
+    expect(electron.shell.openExternal).toHaveBeenCalledExactlyOnceWith('https://example.com/runbook?x=1#step');
+  });
+
+  it('opens nothing for non-https or credential-carrying links', () => {
+    electron.shell.openExternal.mockClear();
+    for (const url of [
+      `${APP_URL}docs`,
+      'http://example.com/',
+      'file:///etc/passwd',
+      'javascript:alert(1)',
+      'ms-settings:privacy',
+      'smb://fileserver/share',
+      'https://user:pass@example.com/',
+      'https://token@example.com/',
+      'not a url',
+    ]) {
+      expect(win.webContents.windowOpenHandler?.({ url })).toEqual({ action: 'deny' });
+    }
+    expect(electron.shell.openExternal).not.toHaveBeenCalled();
   });
 
   it('blocks navigation and redirects off the app origin', () => {

@@ -1,5 +1,6 @@
-import { BrowserWindow } from 'electron';
+import { BrowserWindow, shell } from 'electron';
 import { isAppUrl } from './app-url';
+import { externalHttpsUrl } from './external-links';
 
 export interface MainWindowOptions {
   /** The page to load: the server's own URL in the desktop shell. */
@@ -25,9 +26,13 @@ export function createMainWindow({ url, preload }: MainWindowOptions): BrowserWi
   });
   const { webContents } = win;
 
-  // Links that would open a window go nowhere: the console is one window, and the OS browser is a later,
-  // explicit capability rather than a side effect of any link.
-  webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  // The console is one window: a link that would open another goes to the OS browser if it is a plain
+  // https link, and nowhere otherwise.
+  webContents.setWindowOpenHandler(({ url: target }) => {
+    const external = externalHttpsUrl(target);
+    if (external) void shell.openExternal(external);
+    return { action: 'deny' };
+  });
   webContents.on('will-navigate', (event) => {
     if (!isAppUrl(event.url, url)) event.preventDefault();
   });

@@ -23,7 +23,7 @@ export default defineConfig({
     outDir: resolve(root, 'out/server'),
     emptyOutDir: true,
     sourcemap: true,
-    minify: false,
+    minify: true,
     rollupOptions: {
       input: {
         cli: resolve(root, 'server/cli.ts'),

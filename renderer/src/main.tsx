@@ -1,7 +1,10 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App';
+import { applyThemeToDocument } from './features/theme/store';
 import './app/app.css';
+
+applyThemeToDocument();
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

@@ -3,6 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 
 export class DataDirLockedError extends Error {
+  /** Forwarded by the desktop's server host so main can explain it. */
+  readonly code = 'DATA_DIR_LOCKED';
   constructor(readonly dataDir: string, readonly pid: number) {
     super(`the data directory ${dataDir} is in use by another Nightshift (pid ${pid}); stop it or choose another --data-dir`);
   }

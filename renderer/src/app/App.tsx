@@ -1,16 +1,21 @@
-import { ReadyStatus } from '../features/health/ReadyStatus';
-import { DesktopVersion } from './DesktopVersion';
+import { QueryClientProvider } from '@tanstack/react-query';
+import { useState } from 'react';
+import { RouterProvider } from 'react-router';
+import { createQueryClient } from '../api/query-client';
+import { createRouter } from './router';
+import { useSignedOutHandler } from './SessionGate';
+
+function Session({ router }: { router: ReturnType<typeof createRouter> }) {
+  useSignedOutHandler();
+  return <RouterProvider router={router} />;
+}
 
 export function App() {
+  const [queryClient] = useState(createQueryClient);
+  const [router] = useState(createRouter);
   return (
-    <main className="app">
-      <h1>Nightshift</h1>
-      <ReadyStatus />
-      <nav>
-        <a href="/docs">API docs (Swagger UI)</a>
-        <a href="/redoc">API reference (ReDoc)</a>
-      </nav>
-      <DesktopVersion />
-    </main>
+    <QueryClientProvider client={queryClient}>
+      <Session router={router} />
+    </QueryClientProvider>
   );
 }

@@ -5,7 +5,7 @@ import { desktop } from '../lib/desktop';
 export function DesktopVersion() {
   const [version, setVersion] = useState<string>();
   useEffect(() => {
-    desktop?.appVersion().then(setVersion, () => setVersion(undefined));
+    desktop?.appVersion?.().then(setVersion, () => setVersion(undefined));
   }, []);
   return version ? <p className="muted">Desktop {version}</p> : null;
 }

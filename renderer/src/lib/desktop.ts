@@ -1,10 +1,18 @@
-import type { DesktopApi } from '../../../preload/desktop-api';
+import type { DesktopApi, SaveFileRequest, SaveFileResult } from '../../../preload/desktop-api';
 
 declare global {
   interface Window {
-    nightshift?: DesktopApi;
+    nightshift?: Partial<DesktopApi>;
   }
 }
 
-/** The desktop shell's API, or undefined when the console runs in a plain browser. */
-export const desktop: DesktopApi | undefined = window.nightshift;
+/**
+ * The desktop shell's API, or undefined in a plain browser. Partial: a shell built before a capability
+ * existed lacks it, so every use feature-detects at run time.
+ */
+export const desktop: Partial<DesktopApi> | undefined = window.nightshift;
+
+export function desktopSaveFile(): ((request: SaveFileRequest) => Promise<SaveFileResult>) | undefined {
+  const api = desktop;
+  return typeof api?.saveFile === 'function' ? (request) => api.saveFile!(request) : undefined;
+}

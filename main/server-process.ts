@@ -1,0 +1,54 @@
+import { join } from 'node:path';
+import { utilityProcess } from 'electron';
+import { createServerSupervisor, type ServerStartError, type ServerSupervisor, type SupervisorOptions } from './server-supervisor';
+
+export interface ServerProcessOptions extends Pick<SupervisorOptions, 'preferredPort' | 'onRestarted' | 'onFailed'> {
+  /** The folder of the built main bundle (out/main); the server and renderer builds sit beside it. */
+  mainDir: string;
+  dataDir: string;
+}
+
+export const serverHostPath = (mainDir: string): string => join(mainDir, '../server/electron-host.js');
+
+export function serverHostArgs(mainDir: string, dataDir: string, port: number): string[] {
+  return [
+    '--data-dir', dataDir,
+    // Whatever NIGHTSHIFT_HOST says for a headless server, the desktop's server is for this machine only.
+    '--host', '127.0.0.1',
+    '--port', String(port),
+    '--renderer-dir', join(mainDir, '../renderer'),
+  ];
+}
+
+/**
+ * The server in an Electron utility process (DESIGN.md §1): its synchronous SQLite work never blocks the
+ * window. NIGHTSHIFT_BOOTSTRAP=1 asks it to mint the one-time token that signs in the local owner.
+ */
+export function createServerProcess({ mainDir, dataDir, ...supervision }: ServerProcessOptions): ServerSupervisor {
+  return createServerSupervisor({
+    ...supervision,
+    fork: (port) =>
+      utilityProcess.fork(serverHostPath(mainDir), serverHostArgs(mainDir, dataDir, port), {
+        serviceName: 'Nightshift server',
+        env: { ...process.env, NIGHTSHIFT_BOOTSTRAP: '1' },
+        stdio: 'inherit',
+      }),
+    timers: {
+      setTimeout: (callback, ms) => setTimeout(callback, ms),
+      clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+    },
+  });
+}
+
+/** Words for the error dialog: what happened, and what the person can do about it. */
+export function describeServerFailure(error: ServerStartError, dataDir: string): string {
+  const advice =
+    error.code === 'EADDRINUSE'
+      ? 'Another program is using the port Nightshift asked for. Close it, or start Nightshift again to pick another port.'
+      : error.code === 'DATA_DIR_LOCKED'
+        ? 'Another Nightshift (perhaps `nightshift serve`) is using the same data folder. Stop it, then start Nightshift again.'
+        : error.reason === 'timeout'
+          ? 'The server took too long to start; a large database may still be migrating. Start Nightshift again.'
+          : 'Start Nightshift again; if this keeps happening, run `nightshift serve --data-dir` on the data folder below to see the full error.';
+  return `${error.message}\n\n${advice}\n\nData folder: ${dataDir}`;
+}

@@ -1,0 +1,61 @@
+export interface Section {
+  path: string;
+  label: string;
+  /** A two-key sequence, "G" then a letter, as in many consoles; shown beside the entry. */
+  shortcut: readonly string[];
+  coming?: { summary: string; planned: readonly string[] };
+}
+
+export const SECTIONS: readonly Section[] = [
+  {
+    path: '/incidents',
+    label: 'Incidents',
+    shortcut: ['G', 'I'],
+    coming: {
+      summary: 'Incidents opened by people and by alert webhooks, worked from one list.',
+      planned: [
+        'A virtualized list filtered by status, severity, words and date range',
+        'Incident detail with timeline, acknowledgement and status changes',
+        'Alerts grouped from Datadog, Prometheus, Grafana, PagerDuty, New Relic, CloudWatch and SigNoz',
+      ],
+    },
+  },
+  {
+    path: '/runbooks',
+    label: 'Runbooks',
+    shortcut: ['G', 'R'],
+    coming: {
+      summary: 'Versioned procedures of manual, command, HTTP and wait steps.',
+      planned: ['Procedure editor with script steps', 'Executions that record each step, who ran it and its output', 'Live output of command steps'],
+    },
+  },
+  {
+    path: '/logs',
+    label: 'Logs',
+    shortcut: ['G', 'L'],
+    coming: {
+      summary: 'Full-text search over logs kept in their own store with time-based retention.',
+      planned: ['Search with highlighted matches', 'Time range and field filters', 'Live tail'],
+    },
+  },
+  {
+    path: '/monitors',
+    label: 'Monitors',
+    shortcut: ['G', 'M'],
+    coming: {
+      summary: 'Checks and heartbeats that open incidents when a service stops answering.',
+      planned: ['HTTP and heartbeat monitors with intervals', 'Uptime history', 'Links to the incidents they opened'],
+    },
+  },
+  {
+    path: '/status-pages',
+    label: 'Status pages',
+    shortcut: ['G', 'P'],
+    coming: {
+      summary: 'Public pages that show service status, incidents and maintenance.',
+      planned: ['Service components and their status', 'Scheduled maintenance', 'Incident updates published to the page'],
+    },
+  },
+  { path: '/audit', label: 'Audit', shortcut: ['G', 'A'] },
+  { path: '/settings', label: 'Settings', shortcut: ['G', 'S'] },
+];
