@@ -14,6 +14,7 @@ test('an on-call engineer sets up Nightshift: account, API key, audit, CSV, role
   await ui.register({ name: 'Jane Doe', email, password, organization: 'Night Ops' });
   await ui.signOut();
   await ui.signIn(email, password);
+  await expect(page.getByRole('status', { name: 'Live updates: connected' })).toBeVisible();
   await ui.shot('incidents');
 
   // The key is shown once; the test uses it like any script would.

@@ -2,12 +2,13 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
+import websocket from '@fastify/websocket';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { ServerConfig } from './config';
 import { transactor, type Db } from './db/database';
 import { registerDocs } from './docs/openapi';
-import { registerAuth } from './http/auth';
+import { registerAuth, type CredentialResolver } from './http/auth';
 import { CredentialCache } from './http/credential-cache';
 import { registerErrorHandling, sendError } from './http/error-handler';
 import { AppError } from './http/errors';
@@ -30,6 +31,7 @@ import { createMailer, mailRoutes, mailStore, type Mailer } from './modules/mail
 import { createOrgService, orgRoutes, orgsStore } from './modules/orgs';
 import { createTokenService, tokenRoutes, tokensStore } from './modules/tokens';
 import { createUserService, userRoutes, usersStore } from './modules/users';
+import { createTickets, Hub, realtimeRoutes, type HubOptions } from './realtime';
 
 export type AppConfig = Pick<
   ServerConfig,
@@ -48,6 +50,8 @@ export interface AppDeps {
   logger?: FastifyServerOptions['logger'];
   /** Desktop host only: the one-time token that signs the local owner in. */
   bootstrap?: BootstrapGrant;
+  /** WebSocket timings; tests shorten them. */
+  realtime?: HubOptions & { authTimeoutMs?: number };
 }
 
 export interface App {
@@ -85,12 +89,22 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await registerDocs(app, deps.version);
   await app.register(cookie);
   await app.register(formbody);
+  const hub = new Hub(deps.realtime);
+  await app.register(websocket, {
+    options: { maxPayload: 64 * 1024 },
+    preClose: async () => {
+      await hub.close();
+      // Sockets still waiting to authenticate are not the hub's.
+      for (const socket of app.websocketServer.clients) socket.terminate();
+    },
+  });
 
   const audit = createAuditLog(auditStore(db), clock);
   const mailer = createMailer(mailStore(db), clock, config.smtp);
   const linkTo = (path: string) => `${config.publicUrl ?? ''}${path}`;
   const orgs = createOrgService({ store: orgsStore(db), audit, transact, clock, allowCommandStepsByDefault: deps.allowCommandStepsByDefault ?? false });
   const credentials = new CredentialCache();
+  credentials.onInvalidate(() => hub.reauthenticateAll());
   const users = usersStore(db);
   const userService = createUserService({ store: users, audit, mailer, transact, clock, linkTo,
     invitesEnabled: (orgId) => orgs.settings(orgId).invites_enabled, accessChanged: credentials.invalidate });
@@ -100,17 +114,18 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     jwt: createJwt(deps.jwtKey, clock), allowRegistration: config.allowRegistration, credentials,
     ...(deps.bootstrap ? { bootstrap: deps.bootstrap } : {}),
   });
-  const incidents = createIncidentService({ store: incidentsStore(db), users, audit, transact, clock });
+  const incidents = createIncidentService({ store: incidentsStore(db), users, audit, transact, clock, publish: hub.publish.bind(hub) });
   const admin = adminStore(db);
   const metrics = createMetrics(admin.databaseBytes);
 
   metrics.instrument(app);
   registerMediaTypeCheck(app);
-  registerAuth(app, {
+  const resolver: CredentialResolver = {
     fromJwt: auth.principalFromJwt,
     fromApiKey: tokens.resolve,
     chargeMutation: tokens.chargeMutation,
-  });
+  };
+  registerAuth(app, resolver);
   registerRateLimit(app, { limits: config.rateLimits, enabled: config.rateLimitsEnabled, orgLimits: orgs.rateLimits, clock });
   registerIdempotency(app, idempotencyStore(db), transact, clock);
 
@@ -141,6 +156,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     await api.register(adminRoutes(admin, clock, deps.version));
     await api.register(billingRoutes(admin, clock));
     await api.register(incidentRoutes(incidents));
+    await api.register(realtimeRoutes({ hub, tickets: createTickets(clock), resolver, authTimeoutMs: deps.realtime?.authTimeoutMs }));
   }, { prefix: '/api/v1' });
 
   if (serveConsole) {

@@ -10,6 +10,7 @@ const MAX_ENTRIES = 10_000;
  */
 export class CredentialCache {
   private entries = new Map<string, Principal>();
+  private readonly listeners: (() => void)[] = [];
 
   get(key: string): Principal | undefined {
     return this.entries.get(key);
@@ -22,5 +23,11 @@ export class CredentialCache {
 
   readonly invalidate = (): void => {
     this.entries.clear();
+    for (const listener of this.listeners) listener();
   };
+
+  /** Others that hold on to access (open WebSockets) hear of every change too. */
+  onInvalidate(listener: () => void): void {
+    this.listeners.push(listener);
+  }
 }

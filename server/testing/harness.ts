@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildApp } from '../app';
+import { buildApp, type AppDeps } from '../app';
 import { loadConfig, type ServerConfig } from '../config';
 import { closeDatabase, openDatabase } from '../db/database';
 import { migrate } from '../db/migrate';
@@ -159,14 +159,17 @@ export function manualClock(start = new Date()): ManualClock {
  * Like startTestServer, but the app is built with an injected clock (as start.ts builds it otherwise),
  * so expiry, lockout and daily caps can be tested without sleeping.
  */
-export async function startClockedTestServer(overrides: Partial<ServerConfig> = {}): Promise<TestServer & { clock: ManualClock }> {
+export async function startClockedTestServer(
+  overrides: Partial<ServerConfig> = {},
+  deps: Pick<AppDeps, 'realtime'> = {},
+): Promise<TestServer & { clock: ManualClock }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'nightshift-test-'));
   const config: ServerConfig = { ...loadConfig(['--data-dir', dataDir, '--port', '0', '--log-level', 'silent'], {}), ...overrides };
   const clock = manualClock();
   const db = openDatabase(databaseFile(dataDir));
   migrate(db, MIGRATIONS);
   const jwtKey = loadOrCreateKey(join(dataDir, 'secrets', 'jwt.key'));
-  const { app } = await buildApp({ db, config, jwtKey, version: VERSION, clock, logger: false });
+  const { app } = await buildApp({ db, config, jwtKey, version: VERSION, clock, logger: false, ...deps });
   await app.listen({ host: config.host, port: 0 });
   const address = app.server.address();
   const url = formatUrl(config.host, typeof address === 'object' && address ? address.port : 0);

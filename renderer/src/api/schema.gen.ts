@@ -6602,6 +6602,136 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/incidents/active": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Incidents not resolved yet, newest first
+         * @description Requires scope `incidents:read`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    offset?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /**
+                                 * Format: uuid
+                                 * @description UUIDv7
+                                 */
+                                id: string;
+                                title: string;
+                                description: string;
+                                /** @enum {string} */
+                                severity: "critical" | "high" | "medium" | "low";
+                                /** @enum {string} */
+                                status: "active" | "investigating" | "identified" | "monitoring" | "mitigated" | "resolved";
+                                /** @enum {string} */
+                                visibility: "public" | "internal";
+                                assignee: string | null;
+                                assignee_id: string | null;
+                                created_by: string | null;
+                                acknowledged_at: string | null;
+                                acknowledged_by: string | null;
+                                resolved_at: string | null;
+                                /**
+                                 * Format: date-time
+                                 * @description RFC 3339, UTC
+                                 */
+                                created_at: string;
+                                /**
+                                 * Format: date-time
+                                 * @description RFC 3339, UTC
+                                 */
+                                updated_at: string;
+                            }[];
+                            meta: {
+                                total: number;
+                                limit: number;
+                                offset: number;
+                            };
+                        };
+                    };
+                };
+                /** @description `UNAUTHENTICATED`: No credentials were sent.
+                 *
+                 *     `INVALID_TOKEN`: The token is malformed, forged, of the wrong kind, or unknown.
+                 *
+                 *     `TOKEN_EXPIRED`: The token has expired.
+                 *
+                 *     `TOKEN_REVOKED`: The token or session was revoked. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAT_SCOPE_INSUFFICIENT`: The API key lacks the scope this route requires. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `VALIDATION_FAILED`: The request does not match the schema; see fields. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `RATE_LIMITED`: Too many requests; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: Something failed on the server; quote the request id. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/incidents/{id}": {
         parameters: {
             query?: never;
@@ -6727,6 +6857,155 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ws/ticket": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A one-time ticket that opens the live-updates WebSocket (GET /api/v1/ws)
+         * @description Open `GET /api/v1/ws?ticket=<ticket>` as a WebSocket within 30 s; the ticket works once. Clients that can
+         *     keep a secret may instead open /api/v1/ws bare and send `{"type":"auth","token":"<access JWT | nsk_ key>"}` as the first
+         *     message within 5 s. A socket that does neither is closed with code 4401 and a reason.
+         *
+         *     Client → server: `{"type":"subscribe"|"unsubscribe","topics":[...]}`; topics are `incidents`, `incident:<id>`, `alerts`
+         *     (read scope of the resource) and `audit` (admin). Server → client: `{"type":"ready",user_id,org_id,role}` once
+         *     authenticated, `{"type":"subscribed",topics}` with the socket's current topics, `{"type":"event",topic,event,data}`
+         *     (e.g. event `incident.created` on `incidents`, data the incident) and `{"type":"error",code,message}`. A client that cannot
+         *     keep up is closed with 1013; after any reconnect, refetch what you show: events are not replayed.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Retry-safe key (at most 255 characters); the response is kept 24 h and replayed with Idempotent-Replayed: true */
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            /** @description Nothing: the ticket is bound to the caller */
+            requestBody: {
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Pass as `?ticket=` when opening /api/v1/ws; single use */
+                            ticket: string;
+                            /**
+                             * Format: date-time
+                             * @description RFC 3339, UTC
+                             */
+                            expires_at: string;
+                            /** @description Seconds the ticket stays valid */
+                            expires_in: number;
+                        };
+                    };
+                };
+                /** @description `MALFORMED_REQUEST`: The body is not valid JSON or form data, or a header is malformed.
+                 *
+                 *     `IDEMPOTENCY_KEY_TOO_LONG`: Idempotency-Key is longer than 255 characters. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNAUTHENTICATED`: No credentials were sent.
+                 *
+                 *     `INVALID_TOKEN`: The token is malformed, forged, of the wrong kind, or unknown.
+                 *
+                 *     `TOKEN_EXPIRED`: The token has expired.
+                 *
+                 *     `TOKEN_REVOKED`: The token or session was revoked. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `IDEMPOTENCY_IN_PROGRESS`: A request with this Idempotency-Key is still running; retry later. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAYLOAD_TOO_LARGE`: The body is larger than the server accepts. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNSUPPORTED_MEDIA_TYPE`: The Content-Type is not accepted by this route. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `VALIDATION_FAILED`: The request does not match the schema; see fields.
+                 *
+                 *     `IDEMPOTENCY_KEY_REUSED`: This Idempotency-Key was used with a different request. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `RATE_LIMITED`: Too many requests; see Retry-After.
+                 *
+                 *     `PAT_DAILY_LIMIT_EXCEEDED`: The API key reached its daily cap; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: Something failed on the server; quote the request id. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;

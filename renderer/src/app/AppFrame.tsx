@@ -5,6 +5,9 @@ import { CommandPalette } from '../features/command-palette/CommandPalette';
 import { PALETTE_SHORTCUT } from '../features/command-palette/commands';
 import { usePaletteStore } from '../features/command-palette/store';
 import { useGlobalShortcuts } from '../features/command-palette/useGlobalShortcuts';
+import { useReportOpenIncidents } from '../features/incidents/open-incidents';
+import { useLiveConnection } from '../features/live/live';
+import { LiveStatusIndicator } from '../features/live/LiveStatusIndicator';
 import { SECTIONS } from '../features/sections/sections';
 import { ThemeSwitch } from '../features/theme/ThemeSwitch';
 import { ariaShortcut } from '../lib/platform';
@@ -16,6 +19,8 @@ export function AppFrame() {
   const navigate = useNavigate();
   const openPalette = usePaletteStore((state) => state.setOpen);
   useGlobalShortcuts();
+  useLiveConnection();
+  useReportOpenIncidents();
 
   return (
     <div className="frame">
@@ -28,6 +33,7 @@ export function AppFrame() {
           {me ? <span className="org-name" title="Organization">{me.organization.name}</span> : null}
         </p>
         <div className="header-actions">
+          <LiveStatusIndicator />
           <button type="button" className="palette-button" onClick={() => openPalette(true)} aria-keyshortcuts={ariaShortcut(PALETTE_SHORTCUT, true)}>
             Command palette <Kbd keys={PALETTE_SHORTCUT} />
           </button>

@@ -16,3 +16,9 @@ export function desktopSaveFile(): ((request: SaveFileRequest) => Promise<SaveFi
   const api = desktop;
   return typeof api?.saveFile === 'function' ? (request) => api.saveFile!(request) : undefined;
 }
+
+/** Tells the shell's tray how many incidents are open; a no-op in a browser or an older shell. */
+export function reportOpenIncidents(count: number | null): void {
+  const api = desktop;
+  if (typeof api?.reportOpenIncidents === 'function') void api.reportOpenIncidents(count).catch(() => undefined);
+}

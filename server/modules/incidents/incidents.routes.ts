@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { contextOf } from '../../http/principal';
 import { IdParams } from '../../http/schemas';
-import { Incident, IncidentCreate, IncidentListQuery, IncidentPage } from './incidents.schemas';
+import { ActiveIncidentQuery, Incident, IncidentCreate, IncidentListQuery, IncidentPage } from './incidents.schemas';
 import type { IncidentService } from './incidents.service';
 
 export function incidentRoutes(incidents: IncidentService): FastifyPluginAsyncTypebox {
@@ -11,6 +11,11 @@ export function incidentRoutes(incidents: IncidentService): FastifyPluginAsyncTy
       schema: { tags, summary: 'Incidents, newest first, filtered by status, severity, words and date range', querystring: IncidentListQuery, response: { 200: IncidentPage } },
       config: { scope: 'incidents:read' },
     }, async (request) => incidents.list(request.principal!, request.query));
+
+    app.get('/incidents/active', {
+      schema: { tags, summary: 'Incidents not resolved yet, newest first', querystring: ActiveIncidentQuery, response: { 200: IncidentPage } },
+      config: { scope: 'incidents:read' },
+    }, async (request) => incidents.active(request.principal!, request.query));
 
     app.post('/incidents', {
       schema: { tags, summary: 'Open an incident', body: IncidentCreate, response: { 201: Incident } },

@@ -64,4 +64,7 @@ export const IncidentListQuery = Type.Object(
 );
 export type IncidentListQuery = Static<typeof IncidentListQuery>;
 
+export const ActiveIncidentQuery = Type.Object({ ...PageQuery }, { additionalProperties: false });
+export type ActiveIncidentQuery = Static<typeof ActiveIncidentQuery>;
+
 export const IncidentPage = Page(Incident);

@@ -3,9 +3,10 @@ import { notFound, validation } from '../../http/errors';
 import type { Principal, RequestContext } from '../../http/principal';
 import type { Clock } from '../../lib/clock';
 import { newId } from '../../lib/ids';
+import type { Publish } from '../../realtime';
 import type { AuditLog } from '../audit';
 import type { UsersStore } from '../users';
-import { SEVERITY_ALIASES, type Incident, type IncidentCreate, type IncidentListQuery, type Severity } from './incidents.schemas';
+import { SEVERITY_ALIASES, type ActiveIncidentQuery, type Incident, type IncidentCreate, type IncidentListQuery, type Severity } from './incidents.schemas';
 import type { IncidentRow, IncidentsStore } from './incidents.store';
 
 export const normalizeSeverity = (value: string): Severity => (SEVERITY_ALIASES[value] ?? value) as Severity;
@@ -27,7 +28,7 @@ const toIncident = (row: IncidentRow): Incident => ({
   updated_at: row.updated_at,
 });
 
-export function createIncidentService(deps: { store: IncidentsStore; users: UsersStore; audit: AuditLog; transact: Transact; clock: Clock }) {
+export function createIncidentService(deps: { store: IncidentsStore; users: UsersStore; audit: AuditLog; transact: Transact; clock: Clock; publish?: Publish }) {
   const { store, audit, transact, clock } = deps;
   return {
     list(principal: Principal, query: IncidentListQuery) {
@@ -45,6 +46,14 @@ export function createIncidentService(deps: { store: IncidentsStore; users: User
         limit,
         offset,
       );
+      return { data: rows.map(toIncident), meta: { total, limit, offset } };
+    },
+
+    /** Every incident not resolved yet, newest first (Opsentry's /incidents/active). */
+    active(principal: Principal, query: ActiveIncidentQuery) {
+      const limit = query.limit ?? 25;
+      const offset = query.offset ?? 0;
+      const { rows, total } = store.list({ orgId: principal.orgId, open: true }, limit, offset);
       return { data: rows.map(toIncident), meta: { total, limit, offset } };
     },
 
@@ -78,7 +87,9 @@ export function createIncidentService(deps: { store: IncidentsStore; users: User
           details: { title: row.title, severity: row.severity, status: row.status },
         });
       });
-      return toIncident(store.get(principal.orgId, row.id)!);
+      const incident = toIncident(store.get(principal.orgId, row.id)!);
+      deps.publish?.(principal.orgId, 'incidents', { event: 'incident.created', data: incident });
+      return incident;
     },
   };
 }

@@ -23,6 +23,8 @@ export interface IncidentRow {
 export interface IncidentFilter {
   orgId: string;
   status?: Status;
+  /** Not resolved. */
+  open?: boolean;
   severity?: Severity;
   words?: string[];
   from?: string;
@@ -41,6 +43,7 @@ function where(filter: IncidentFilter): { sql: string; params: unknown[] } {
     params.push(...values);
   };
   if (filter.status) add('i.status = ?', filter.status);
+  if (filter.open) add("i.status <> 'resolved'");
   if (filter.severity) add('i.severity = ?', filter.severity);
   if (filter.from) add('i.created_at >= ?', filter.from);
   if (filter.to) add('i.created_at <= ?', filter.to);

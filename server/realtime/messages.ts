@@ -1,0 +1,65 @@
+import { Type, type Static } from 'typebox';
+import { Compile } from 'typebox/compile';
+import { Timestamp } from '../http/schemas';
+import { roleAtLeast, type Principal, type Role } from '../http/principal';
+import { scopeAllows, type RequiredScope } from '../http/scopes';
+import { MAX_TOPICS_PER_SOCKET } from './hub';
+
+const Topics = Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { minItems: 1, maxItems: MAX_TOPICS_PER_SOCKET });
+
+export const ClientMessage = Type.Union([
+  Type.Object({ type: Type.Literal('auth'), token: Type.String({ minLength: 1, maxLength: 4096 }) }),
+  Type.Object({ type: Type.Literal('subscribe'), topics: Topics }),
+  Type.Object({ type: Type.Literal('unsubscribe'), topics: Topics }),
+]);
+export type ClientMessage = Static<typeof ClientMessage>;
+
+const clientMessage = Compile(ClientMessage);
+
+/** The client's message, or null when it is not JSON or not one of ClientMessage. */
+export function parseClientMessage(raw: string): ClientMessage | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    return null;
+  }
+  return clientMessage.Check(value) ? (value as ClientMessage) : null;
+}
+
+export type LiveErrorCode = 'MALFORMED_MESSAGE' | 'UNKNOWN_TOPIC' | 'FORBIDDEN_TOPIC' | 'TOO_MANY_TOPICS' | 'ALREADY_AUTHENTICATED';
+
+export type ServerMessage =
+  | { type: 'ready'; user_id: string; org_id: string; role: Role }
+  | { type: 'subscribed'; topics: string[] }
+  | { type: 'event'; topic: string; event: string; data: unknown }
+  | { type: 'error'; code: LiveErrorCode; message: string; topics?: string[] };
+
+interface TopicRule {
+  matches(topic: string): boolean;
+  scope: RequiredScope;
+  role?: Role;
+}
+
+// A topic is readable by whoever may read the matching list over HTTP.
+const TOPIC_RULES: TopicRule[] = [
+  { matches: (t) => t === 'incidents' || /^incident:[A-Za-z0-9_-]{1,64}$/.test(t), scope: 'incidents:read' },
+  { matches: (t) => t === 'alerts', scope: 'alerts:read' },
+  { matches: (t) => t === 'audit', scope: 'audit:read', role: 'admin' },
+];
+
+export type TopicVerdict = 'allowed' | 'unknown' | 'forbidden';
+
+export function topicVerdict(principal: Principal, topic: string): TopicVerdict {
+  const rule = TOPIC_RULES.find((r) => r.matches(topic));
+  if (!rule) return 'unknown';
+  if (rule.role && !roleAtLeast(principal.role, rule.role)) return 'forbidden';
+  if (principal.token && !scopeAllows(principal.token.scopes, rule.scope)) return 'forbidden';
+  return 'allowed';
+}
+
+export const WsTicket = Type.Object({
+  ticket: Type.String({ description: 'Pass as `?ticket=` when opening /api/v1/ws; single use' }),
+  expires_at: Timestamp,
+  expires_in: Type.Integer({ description: 'Seconds the ticket stays valid' }),
+});
