@@ -7,8 +7,10 @@
  *      alternately, never concurrently.
  *   2. Startup: `nightshift serve` spawn → first 200 from GET /health, fresh and migrated data
  *      dirs, beside `node -e ''`.
+ *   3. Console: e2e/bench/audit-table.ts in its own process (cold load of the audit page with 100k
+ *      rows in Chromium, beside a blank page); needs out/renderer (npx electron-vite build).
  * Knobs (environment): BENCH_DURATION (s, default 10), BENCH_WARMUP (s, 2), BENCH_CONNECTIONS (10),
- * BENCH_STARTUP_RUNS (10), BENCH_SKIP=http|startup, BENCH_OUT=FILE (also write the JSON there: `npm run
+ * BENCH_STARTUP_RUNS (10), BENCH_SKIP=http|startup|console, BENCH_OUT=FILE (also write the JSON there: `npm run
  * bench` puts npm's and vite's own lines on stdout before ours).
  * Where the time goes: server/bench/profile.ts (runs a scenario under node --cpu-prof).
  */
@@ -16,7 +18,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { killAllChildren } from './children';
+import { killAllChildren, spawnTracked } from './children';
 import { requestJson, runLoad, type LoadResult } from './http';
 import { auditTotal, listUsers, patchUser, setUpAccount, type Scenario } from './scenarios';
 import { NIGHTSHIFT_CLI, REPO_ROOT, startHelloWorld, startNightshift, type Running } from './serve';
@@ -217,6 +219,24 @@ async function benchStartup(workRoot: string) {
   };
 }
 
+/** The console benchmark runs in its own process (Playwright, Chromium); its JSON goes under "console". */
+async function benchConsole(): Promise<unknown> {
+  log('console: node --import tsx e2e/bench/audit-table.ts');
+  const child = spawnTracked(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'e2e', 'bench', 'audit-table.ts')], {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let stdout = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  const code = await new Promise<number | null>((resolve) => child.once('close', (exitCode) => resolve(exitCode)));
+  try {
+    const result = JSON.parse(stdout) as Record<string, unknown>;
+    return code === 0 ? result : { ...result, exit_code: code };
+  } catch {
+    return { error: `e2e/bench/audit-table.ts exited with ${String(code)} and no JSON document (its stderr is above)` };
+  }
+}
+
 async function main(): Promise<void> {
   const started = process.hrtime.bigint();
   const workRoot = freshTempRoot();
@@ -238,6 +258,7 @@ async function main(): Promise<void> {
   try {
     if (!SKIP.has('http')) output.http = await benchHttp(workRoot);
     if (!SKIP.has('startup')) output.startup = await benchStartup(workRoot);
+    if (!SKIP.has('console')) output.console = await benchConsole();
   } finally {
     killAllChildren();
     rmSync(workRoot, { recursive: true, force: true });
