@@ -58,6 +58,10 @@ test('an on-call engineer sets up Nightshift: account, API key, audit, CSV, role
   const sam = ((await users.json()) as { data: { name: string; role: string }[] }).data.find((u) => u.name === 'Sam Lee');
   expect(sam?.role).toBe('engineer');
 
+  // A browser has no native notifications to opt into; the page says where they come from.
+  await ui.openSettings('Notifications');
+  await expect(page.getByText('Native notifications come with the Nightshift desktop app')).toBeVisible();
+
   await ui.switchTheme();
   await ui.shot('users-dark');
   await ui.signOut();

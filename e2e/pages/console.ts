@@ -37,7 +37,7 @@ export class ConsolePage {
     await expect(this.page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
   }
 
-  async openSettings(section: 'API keys' | 'Users and roles' | 'Invites' | 'Organization'): Promise<void> {
+  async openSettings(section: 'API keys' | 'Users and roles' | 'Invites' | 'Organization' | 'Notifications'): Promise<void> {
     await this.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
     await this.page.getByRole('navigation', { name: 'Settings' }).getByRole('link', { name: section }).click();
     await expect(this.page.getByRole('heading', { name: section })).toBeVisible();

@@ -6,6 +6,7 @@ import { PALETTE_SHORTCUT } from '../features/command-palette/commands';
 import { usePaletteStore } from '../features/command-palette/store';
 import { useGlobalShortcuts } from '../features/command-palette/useGlobalShortcuts';
 import { useReportOpenIncidents } from '../features/incidents/open-incidents';
+import { useIncidentNotifications } from '../features/notifications/desktop-notifications';
 import { useLiveConnection } from '../features/live/live';
 import { LiveStatusIndicator } from '../features/live/LiveStatusIndicator';
 import { SECTIONS } from '../features/sections/sections';
@@ -21,6 +22,7 @@ export function AppFrame() {
   useGlobalShortcuts();
   useLiveConnection();
   useReportOpenIncidents();
+  useIncidentNotifications();
 
   return (
     <div className="frame">

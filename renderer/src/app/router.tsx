@@ -8,6 +8,7 @@ import { ResetPasswordPage } from '../features/auth/ResetPasswordPage';
 import { SignInPage } from '../features/auth/SignInPage';
 import { VerifyEmailPage } from '../features/auth/VerifyEmailPage';
 import { InvitesPage } from '../features/invites/InvitesPage';
+import { NotificationsPage } from '../features/notifications/NotificationsPage';
 import { OrganizationPage } from '../features/organization/OrganizationPage';
 import { ComingSectionPage } from '../features/sections/ComingSectionPage';
 import { SECTIONS } from '../features/sections/sections';
@@ -58,6 +59,7 @@ const routes: RouteObject[] = [
               { path: 'users', element: <UsersPage /> },
               { path: 'invites', element: <InvitesPage /> },
               { path: 'organization', element: <OrganizationPage /> },
+              { path: 'notifications', element: <NotificationsPage /> },
             ],
           },
           { path: '*', element: <NotFound /> },

@@ -5,6 +5,7 @@ const PAGES = [
   { to: 'users', label: 'Users and roles' },
   { to: 'invites', label: 'Invites' },
   { to: 'organization', label: 'Organization' },
+  { to: 'notifications', label: 'Notifications' },
 ] as const;
 
 export function SettingsLayout() {
