@@ -1,7 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Principal } from '../http/principal';
-import { CLOSE_TOO_SLOW, Hub, MAX_TOPICS_PER_SOCKET, type LiveSocket } from './hub';
+import { CLOSE_TOO_SLOW, Hub, type LiveSocket } from './hub';
+import { MAX_TOPICS_PER_SOCKET } from './messages';
 
 /** A socket whose writes complete only when the test says so, as a client that stops reading. */
 class FakeSocket extends EventEmitter {

@@ -1,6 +1,6 @@
 import type { WebSocket } from 'ws';
 import type { Principal } from '../http/principal';
-import type { ServerMessage } from './messages';
+import { MAX_TOPICS_PER_SOCKET, type ServerMessage } from './messages';
 
 /** What the hub needs of a socket (a `ws` WebSocket; tests hand in a fake). */
 export type LiveSocket = Pick<WebSocket, 'readyState' | 'bufferedAmount' | 'send' | 'ping' | 'close' | 'terminate' | 'on'>;
@@ -42,7 +42,6 @@ export const CLOSE_TOO_SLOW = 1013;
 export const CLOSE_GOING_AWAY = 1001;
 /** Someone's access changed: every client reconnects, and so proves its access again. */
 export const CLOSE_REAUTHENTICATE = 4001;
-export const MAX_TOPICS_PER_SOCKET = 100;
 
 const OPEN = 1;
 const keyOf = (orgId: string, topic: string) => `${orgId}\n${topic}`;

@@ -3,7 +3,9 @@ import { Compile } from 'typebox/compile';
 import { Timestamp } from '../http/schemas';
 import { roleAtLeast, type Principal, type Role } from '../http/principal';
 import { scopeAllows, type RequiredScope } from '../http/scopes';
-import { MAX_TOPICS_PER_SOCKET } from './hub';
+
+/** How many topics one socket may follow at once. */
+export const MAX_TOPICS_PER_SOCKET = 100;
 
 const Topics = Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { minItems: 1, maxItems: MAX_TOPICS_PER_SOCKET });
 

@@ -3,8 +3,8 @@ import { Type } from 'typebox';
 import type { RawData } from 'ws';
 import { API_KEY_PREFIX, type CredentialResolver } from '../http/auth';
 import type { Principal } from '../http/principal';
-import { MAX_TOPICS_PER_SOCKET, type Hub, type LiveClient, type LiveSocket } from './hub';
-import { parseClientMessage, topicVerdict, WsTicket, type ClientMessage } from './messages';
+import type { Hub, LiveClient, LiveSocket } from './hub';
+import { parseClientMessage, topicVerdict, WsTicket, type ClientMessage, MAX_TOPICS_PER_SOCKET } from './messages';
 import type { Tickets } from './tickets';
 
 export const CLOSE_UNAUTHENTICATED = 4401;

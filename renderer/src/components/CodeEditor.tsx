@@ -1,15 +1,8 @@
 import { lazy, Suspense } from 'react';
+import type { CodeEditorProps } from './MonacoEditor';
 
-export interface CodeEditorProps {
-  value: string;
-  onChange?: (value: string) => void;
-  language?: string;
-  readOnly?: boolean;
-  /** Accessible name of the editor's text area. */
-  label: string;
-  height?: string;
-  theme?: 'light' | 'dark';
-}
+export type { CodeEditorProps };
+
 
 // Monaco is megabytes: it loads on first use, never with the console's first paint.
 const MonacoEditor = lazy(() => import('./MonacoEditor'));

@@ -1,6 +1,16 @@
 import Editor from '@monaco-editor/react';
 import '../lib/monaco';
-import type { CodeEditorProps } from './CodeEditor';
+
+export interface CodeEditorProps {
+  value: string;
+  onChange?: (value: string) => void;
+  language?: string;
+  readOnly?: boolean;
+  /** Accessible name of the editor's text area. */
+  label: string;
+  height?: string;
+  theme?: 'light' | 'dark';
+}
 
 export default function MonacoEditor({ value, onChange, language, readOnly, label, height = '20rem', theme = 'light' }: CodeEditorProps) {
   return (
