@@ -1,14 +1,44 @@
-import { useState } from 'react';
+import { createColumnHelper } from '@tanstack/react-table';
+import { useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorMessage } from '../../components/ErrorMessage';
+import { VirtualTable } from '../../components/VirtualTable';
 import { formatDate, formatDateTime } from '../../lib/format';
 import { CreateApiKeyDialog } from './CreateApiKeyDialog';
 import { useApiKeys, useRevokeApiKey, type ApiKey, type CreatedApiKey } from './queries';
 import { SecretDialog } from './SecretDialog';
 
+const column = createColumnHelper<ApiKey>();
+
 export function ApiKeysPage() {
   const keys = useApiKeys();
+  const columns = useMemo(
+    () => [
+      column.accessor('name', { header: 'Name', size: 160 }),
+      column.accessor('prefix', { header: 'Prefix', size: 150, cell: (info) => <code>{info.getValue()}…</code> }),
+      column.accessor('scopes', {
+        header: 'Scopes',
+        size: 220,
+        cell: (info) => info.getValue().map((scope) => <code key={scope} className="tag">{scope}</code>),
+      }),
+      column.accessor('expires_at', { header: 'Expires', size: 120, cell: (info) => (info.getValue() ? formatDate(info.getValue()!) : 'Never') }),
+      column.accessor('daily_mutation_limit', { header: 'Daily change limit', size: 120, cell: (info) => info.getValue() ?? '—' }),
+      column.accessor('last_used_at', { header: 'Last used', size: 190, cell: (info) => (info.getValue() ? formatDateTime(info.getValue()!) : 'Never') }),
+      column.accessor('created_at', { header: 'Created', size: 120, cell: (info) => formatDate(info.getValue()) }),
+      column.display({
+        id: 'actions',
+        header: () => <span className="visually-hidden">Actions</span>,
+        size: 100,
+        cell: ({ row }) => (
+          <button type="button" className="danger" onClick={() => setRevoking(row.original)} aria-label={`Revoke ${row.original.name}`}>
+            Revoke
+          </button>
+        ),
+      }),
+    ],
+    [],
+  );
   const revoke = useRevokeApiKey();
   const [params, setParams] = useSearchParams();
   const creating = params.get('create') === '1';
@@ -26,40 +56,19 @@ export function ApiKeysPage() {
       </div>
       <p className="muted">Keys let scripts and agents call the API as you, limited by their scopes. Use one as <code>Authorization: Bearer nsk_…</code> or <code>X-API-Key</code>.</p>
       <ErrorMessage error={keys.error} />
-      {keys.data && keys.data.data.length === 0 ? <p>No API keys yet.</p> : null}
-      {keys.data && keys.data.data.length > 0 ? (
-        <table className="table">
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Prefix</th>
-              <th scope="col">Scopes</th>
-              <th scope="col">Expires</th>
-              <th scope="col">Daily change limit</th>
-              <th scope="col">Last used</th>
-              <th scope="col">Created</th>
-              <th scope="col"><span className="visually-hidden">Actions</span></th>
-            </tr>
-          </thead>
-          <tbody>
-            {keys.data.data.map((key) => (
-              <tr key={key.id}>
-                <td>{key.name}</td>
-                <td><code>{key.prefix}…</code></td>
-                <td>{key.scopes.map((scope) => <code key={scope} className="tag">{scope}</code>)}</td>
-                <td>{key.expires_at ? formatDate(key.expires_at) : 'Never'}</td>
-                <td>{key.daily_mutation_limit ?? '—'}</td>
-                <td>{key.last_used_at ? formatDateTime(key.last_used_at) : 'Never'}</td>
-                <td>{formatDate(key.created_at)}</td>
-                <td>
-                  <button type="button" className="danger" onClick={() => setRevoking(key)} aria-label={`Revoke ${key.name}`}>
-                    Revoke
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+      {keys.loaded && keys.rows.length === 0 ? <p>No API keys yet.</p> : null}
+      {keys.rows.length > 0 ? (
+        <VirtualTable
+          label="API keys"
+          rows={keys.rows}
+          columns={columns}
+          rowId={(key) => key.id}
+          total={keys.total}
+          hasMore={keys.hasMore}
+          loadingMore={keys.loadingMore}
+          onLoadMore={keys.loadMore}
+          rowHeight={44}
+        />
       ) : null}
       {creating ? (
         <CreateApiKeyDialog

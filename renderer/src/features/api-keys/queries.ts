@@ -1,5 +1,6 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, unwrap, type paths } from '../../api/client';
+import { PAGE_SIZE, usePagedList } from '../../lib/paged-list';
 
 export type ApiKey = paths['/api/v1/api-keys']['get']['responses'][200]['content']['application/json']['data'][number];
 export type NewApiKey = paths['/api/v1/api-keys']['post']['requestBody']['content']['application/json'];
@@ -11,10 +12,9 @@ export const apiKeyKeys = {
 };
 
 export function useApiKeys() {
-  return useQuery({
-    queryKey: apiKeyKeys.list(),
-    queryFn: () => unwrap(api.GET('/api/v1/api-keys', { params: { query: { limit: 100 } } })),
-  });
+  return usePagedList(apiKeyKeys.list(), (offset, signal) =>
+    unwrap(api.GET('/api/v1/api-keys', { params: { query: { limit: PAGE_SIZE, offset } }, signal })),
+  );
 }
 
 export function useCreateApiKey() {

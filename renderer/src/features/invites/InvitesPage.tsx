@@ -1,13 +1,38 @@
-import { useId, useState, type FormEvent } from 'react';
+import { createColumnHelper } from '@tanstack/react-table';
+import { useId, useMemo, useState, type FormEvent } from 'react';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorMessage } from '../../components/ErrorMessage';
+import { VirtualTable } from '../../components/VirtualTable';
 import { Field } from '../../components/Field';
 import { formatDate } from '../../lib/format';
 import { ROLES, type Role } from '../auth/queries';
 import { useCreateInvite, useInvites, useRevokeInvite, type Invite } from './queries';
 
+const column = createColumnHelper<Invite>();
+
 export function InvitesPage() {
   const invites = useInvites();
+  const columns = useMemo(
+    () => [
+      column.accessor('email', { header: 'Email', size: 260 }),
+      column.accessor('role', { header: 'Role', size: 110 }),
+      column.accessor('status', { header: 'Status', size: 110, cell: (info) => <span className={`tag status-${info.getValue()}`}>{info.getValue()}</span> }),
+      column.accessor('created_at', { header: 'Sent', size: 120, cell: (info) => formatDate(info.getValue()) }),
+      column.accessor('expires_at', { header: 'Expires', size: 120, cell: (info) => formatDate(info.getValue()) }),
+      column.display({
+        id: 'actions',
+        header: () => <span className="visually-hidden">Actions</span>,
+        size: 100,
+        cell: ({ row }) =>
+          row.original.status === 'pending' ? (
+            <button type="button" className="danger" aria-label={`Revoke invite for ${row.original.email}`} onClick={() => setRevoking(row.original)}>
+              Revoke
+            </button>
+          ) : null,
+      }),
+    ],
+    [],
+  );
   const create = useCreateInvite();
   const revoke = useRevokeInvite();
   const [revoking, setRevoking] = useState<Invite>();
@@ -46,38 +71,19 @@ export function InvitesPage() {
       ) : null}
       <ErrorMessage error={create.error} />
       <ErrorMessage error={invites.error} />
-      {invites.data && invites.data.data.length === 0 ? <p>No invitations yet.</p> : null}
-      {invites.data && invites.data.data.length > 0 ? (
-        <table className="table">
-          <thead>
-            <tr>
-              <th scope="col">Email</th>
-              <th scope="col">Role</th>
-              <th scope="col">Status</th>
-              <th scope="col">Sent</th>
-              <th scope="col">Expires</th>
-              <th scope="col"><span className="visually-hidden">Actions</span></th>
-            </tr>
-          </thead>
-          <tbody>
-            {invites.data.data.map((invite) => (
-              <tr key={invite.id}>
-                <td>{invite.email}</td>
-                <td>{invite.role}</td>
-                <td><span className={`tag status-${invite.status}`}>{invite.status}</span></td>
-                <td>{formatDate(invite.created_at)}</td>
-                <td>{formatDate(invite.expires_at)}</td>
-                <td>
-                  {invite.status === 'pending' ? (
-                    <button type="button" className="danger" aria-label={`Revoke invite for ${invite.email}`} onClick={() => setRevoking(invite)}>
-                      Revoke
-                    </button>
-                  ) : null}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+      {invites.loaded && invites.rows.length === 0 ? <p>No invitations yet.</p> : null}
+      {invites.rows.length > 0 ? (
+        <VirtualTable
+          label="Invitations"
+          rows={invites.rows}
+          columns={columns}
+          rowId={(invite) => invite.id}
+          total={invites.total}
+          hasMore={invites.hasMore}
+          loadingMore={invites.loadingMore}
+          onLoadMore={invites.loadMore}
+          rowHeight={44}
+        />
       ) : null}
       {revoking ? (
         <ConfirmDialog

@@ -1,5 +1,6 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, unwrap, type paths } from '../../api/client';
+import { PAGE_SIZE, usePagedList } from '../../lib/paged-list';
 
 export type Invite = paths['/api/v1/me/invites']['get']['responses'][200]['content']['application/json']['data'][number];
 export type NewInvite = paths['/api/v1/me/invites']['post']['requestBody']['content']['application/json'];
@@ -10,10 +11,9 @@ export const inviteKeys = {
 };
 
 export function useInvites() {
-  return useQuery({
-    queryKey: inviteKeys.list(),
-    queryFn: () => unwrap(api.GET('/api/v1/me/invites', { params: { query: { limit: 100 } } })),
-  });
+  return usePagedList(inviteKeys.list(), (offset, signal) =>
+    unwrap(api.GET('/api/v1/me/invites', { params: { query: { limit: PAGE_SIZE, offset } }, signal })),
+  );
 }
 
 export function useCreateInvite() {

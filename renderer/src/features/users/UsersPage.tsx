@@ -1,9 +1,13 @@
-import { useState } from 'react';
+import { createColumnHelper } from '@tanstack/react-table';
+import { useMemo, useState } from 'react';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorMessage } from '../../components/ErrorMessage';
+import { VirtualTable } from '../../components/VirtualTable';
 import { formatDate } from '../../lib/format';
 import { ROLES, useMe, type Role } from '../auth/queries';
 import { useChangeRole, useRemoveUser, useUsers, type User } from './queries';
+
+const column = createColumnHelper<User>();
 
 export function UsersPage() {
   const me = useMe().data;
@@ -11,6 +15,58 @@ export function UsersPage() {
   const changeRole = useChangeRole();
   const remove = useRemoveUser();
   const [removing, setRemoving] = useState<User>();
+  const columns = useMemo(
+    () => [
+      column.accessor('name', {
+        header: 'Name',
+        size: 200,
+        cell: ({ row }) => (
+          <>
+            {row.original.name}&nbsp;{row.original.id === me?.id ? <span className="muted">(you)</span> : null}
+          </>
+        ),
+      }),
+      column.accessor('email', {
+        header: 'Email',
+        size: 280,
+        cell: ({ row }) => (
+          <>
+            {row.original.email}&nbsp;{row.original.email_verified ? null : <span className="tag">unverified</span>}
+          </>
+        ),
+      }),
+      column.accessor('role', {
+        header: 'Role',
+        size: 140,
+        cell: ({ row }) => (
+          <select
+            aria-label={`Role for ${row.original.name}`}
+            value={row.original.role}
+            disabled={changeRole.isPending}
+            onChange={(event) => changeRole.mutate({ id: row.original.id, role: event.target.value as Role })}
+          >
+            {ROLES.map((role) => (
+              <option key={role} value={role}>
+                {role}
+              </option>
+            ))}
+          </select>
+        ),
+      }),
+      column.accessor('created_at', { header: 'Joined', size: 140, cell: (info) => formatDate(info.getValue()) }),
+      column.display({
+        id: 'actions',
+        header: () => <span className="visually-hidden">Actions</span>,
+        size: 110,
+        cell: ({ row }) => (
+          <button type="button" className="danger" aria-label={`Remove ${row.original.name}`} onClick={() => setRemoving(row.original)}>
+            Remove
+          </button>
+        ),
+      }),
+    ],
+    [me?.id, changeRole],
+  );
 
   return (
     <section aria-labelledby="users-title">
@@ -20,50 +76,18 @@ export function UsersPage() {
       <p className="muted">Viewers read; engineers work incidents and run runbooks; admins manage people and keys; owners also manage owners.</p>
       <ErrorMessage error={users.error} />
       <ErrorMessage error={changeRole.error} />
-      {users.data ? (
-        <table className="table">
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Email</th>
-              <th scope="col">Role</th>
-              <th scope="col">Joined</th>
-              <th scope="col"><span className="visually-hidden">Actions</span></th>
-            </tr>
-          </thead>
-          <tbody>
-            {users.data.data.map((user) => (
-              <tr key={user.id}>
-                <td>
-                  {user.name} {user.id === me?.id ? <span className="muted">(you)</span> : null}
-                </td>
-                <td>
-                  {user.email} {user.email_verified ? null : <span className="tag">unverified</span>}
-                </td>
-                <td>
-                  <select
-                    aria-label={`Role for ${user.name}`}
-                    value={user.role}
-                    disabled={changeRole.isPending}
-                    onChange={(event) => changeRole.mutate({ id: user.id, role: event.target.value as Role })}
-                  >
-                    {ROLES.map((role) => (
-                      <option key={role} value={role}>
-                        {role}
-                      </option>
-                    ))}
-                  </select>
-                </td>
-                <td>{formatDate(user.created_at)}</td>
-                <td>
-                  <button type="button" className="danger" aria-label={`Remove ${user.name}`} onClick={() => setRemoving(user)}>
-                    Remove
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+      {users.loaded ? (
+        <VirtualTable
+          label="People"
+          rows={users.rows}
+          columns={columns}
+          rowId={(user) => user.id}
+          total={users.total}
+          hasMore={users.hasMore}
+          loadingMore={users.loadingMore}
+          onLoadMore={users.loadMore}
+          rowHeight={48}
+        />
       ) : null}
       {removing ? (
         <ConfirmDialog

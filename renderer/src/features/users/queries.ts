@@ -1,5 +1,6 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, unwrap, type paths } from '../../api/client';
+import { PAGE_SIZE, usePagedList } from '../../lib/paged-list';
 import type { Role } from '../auth/queries';
 
 export type User = paths['/api/v1/users']['get']['responses'][200]['content']['application/json']['data'][number];
@@ -10,10 +11,9 @@ export const userKeys = {
 };
 
 export function useUsers() {
-  return useQuery({
-    queryKey: userKeys.list(),
-    queryFn: () => unwrap(api.GET('/api/v1/users', { params: { query: { limit: 100 } } })),
-  });
+  return usePagedList(userKeys.list(), (offset, signal) =>
+    unwrap(api.GET('/api/v1/users', { params: { query: { limit: PAGE_SIZE, offset } }, signal })),
+  );
 }
 
 export function useChangeRole() {
