@@ -8,7 +8,10 @@ interface Page<T> {
   meta: { total: number; offset: number };
 }
 
-/** Every row of a list route, a page at a time as the person scrolls: nothing is cut off at 100. */
+/**
+ * Every row of a list route, a page at a time as the person scrolls: nothing is cut off at 100. The
+ * result spreads straight into <VirtualTable>.
+ */
 export function usePagedList<T>(queryKey: QueryKey, fetchPage: (offset: number, signal: AbortSignal) => Promise<Page<T>>) {
   const query = useInfiniteQuery({
     queryKey,
@@ -21,14 +24,14 @@ export function usePagedList<T>(queryKey: QueryKey, fetchPage: (offset: number, 
   });
   const rows = useMemo(() => query.data?.pages.flatMap((page) => page.data) ?? [], [query.data]);
   const { fetchNextPage } = query;
-  const loadMore = useCallback(() => void fetchNextPage(), [fetchNextPage]);
+  const onLoadMore = useCallback(() => void fetchNextPage(), [fetchNextPage]);
   return {
     rows,
     total: query.data?.pages.at(-1)?.meta.total ?? 0,
     loaded: query.data !== undefined,
     hasMore: query.hasNextPage,
     loadingMore: query.isFetchingNextPage,
-    loadMore,
+    onLoadMore,
     error: query.error,
   };
 }

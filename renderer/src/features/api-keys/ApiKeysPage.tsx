@@ -60,13 +60,9 @@ export function ApiKeysPage() {
       {keys.rows.length > 0 ? (
         <VirtualTable
           label="API keys"
-          rows={keys.rows}
           columns={columns}
           rowId={(key) => key.id}
-          total={keys.total}
-          hasMore={keys.hasMore}
-          loadingMore={keys.loadingMore}
-          onLoadMore={keys.loadMore}
+          {...keys}
           rowHeight={44}
         />
       ) : null}

@@ -75,13 +75,9 @@ export function InvitesPage() {
       {invites.rows.length > 0 ? (
         <VirtualTable
           label="Invitations"
-          rows={invites.rows}
           columns={columns}
           rowId={(invite) => invite.id}
-          total={invites.total}
-          hasMore={invites.hasMore}
-          loadingMore={invites.loadingMore}
-          onLoadMore={invites.loadMore}
+          {...invites}
           rowHeight={44}
         />
       ) : null}

@@ -79,13 +79,9 @@ export function UsersPage() {
       {users.loaded ? (
         <VirtualTable
           label="People"
-          rows={users.rows}
           columns={columns}
           rowId={(user) => user.id}
-          total={users.total}
-          hasMore={users.hasMore}
-          loadingMore={users.loadingMore}
-          onLoadMore={users.loadMore}
+          {...users}
           rowHeight={48}
         />
       ) : null}
