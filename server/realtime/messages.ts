@@ -16,7 +16,8 @@ export const ClientMessage = Type.Union([
 ]);
 export type ClientMessage = Static<typeof ClientMessage>;
 
-const clientMessage = Compile(ClientMessage);
+// Compiled the first time a socket speaks, not while the server starts.
+let clientMessage: { Check(value: unknown): boolean } | undefined;
 
 /** The client's message, or null when it is not JSON or not one of ClientMessage. */
 export function parseClientMessage(raw: string): ClientMessage | null {
@@ -26,6 +27,7 @@ export function parseClientMessage(raw: string): ClientMessage | null {
   } catch {
     return null;
   }
+  clientMessage ??= Compile(ClientMessage);
   return clientMessage.Check(value) ? (value as ClientMessage) : null;
 }
 
