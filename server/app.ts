@@ -100,7 +100,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
 
   const audit = createAuditLog(auditStore(db), clock);
-  const mailer = createMailer(mailStore(db), clock, config.smtp);
+  const mail = mailStore(db);
+  const mailer = createMailer(mail, clock, config.smtp);
   const linkTo = (path: string) => `${config.publicUrl ?? ''}${path}`;
   const orgs = createOrgService({ store: orgsStore(db), audit, transact, clock, allowCommandStepsByDefault: deps.allowCommandStepsByDefault ?? false });
   const credentials = new CredentialCache();
@@ -137,7 +138,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     readiness.push({
       name: 'mail_outbox',
       run() {
-        const { n, oldest } = mailStore(db).backlog();
+        const { n, oldest } = mail.backlog();
         if (n > 1000) throw new Error(`${n} messages waiting`);
         if (oldest && clock.now().getTime() - Date.parse(oldest) > 5 * 60_000) throw new Error('oldest message has waited more than 5 minutes');
       },
@@ -152,7 +153,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     await api.register(orgRoutes(orgs));
     await api.register(tokenRoutes(tokens));
     await api.register(auditRoutes(audit, transact));
-    await api.register(mailRoutes(mailStore(db), audit, transact));
+    await api.register(mailRoutes(mail, audit, transact));
     await api.register(adminRoutes(admin, clock, deps.version));
     await api.register(billingRoutes(admin, clock));
     await api.register(incidentRoutes(incidents));
