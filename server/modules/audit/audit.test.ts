@@ -16,25 +16,12 @@ import { call, createApiKey, expectError, inviteMember, register, startTestServe
 import { createAuditLog, diffFields } from './audit.service';
 import { auditStore, type AuditStore } from './audit.store';
 import { csvCell, csvRow, csvValue } from './csv';
+import type { AuditEvent as ApiAuditEvent } from './audit.service';
 
 const CSV_COLUMNS = ['id', 'created_at', 'action', 'resource', 'actor_user_id', 'actor_email', 'actor_token_id', 'ip', 'user_agent', 'request_id', 'changed_fields', 'meta'];
 
-interface AuditEvent {
-  id: string;
-  created_at: string;
-  org_id: string | null;
-  action: string;
-  resource: string;
-  resource_type: string;
-  resource_id: string | null;
-  actor_user_id: string | null;
-  actor_token_id: string | null;
-  actor_email: string | null;
-  ip: string | null;
-  user_agent: string | null;
-  request_id: string | null;
-  meta: Record<string, any>;
-}
+// The API's event, with meta loosened so tests can reach into diffs.
+type AuditEvent = Omit<ApiAuditEvent, 'meta'> & { meta: Record<string, any> };
 
 /** Names and values a spreadsheet would run, or that break naive CSV. */
 const HOSTILE = [

@@ -1,7 +1,7 @@
 import { createColumnHelper } from '@tanstack/react-table';
 import { useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router';
-import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { ConfirmDelete } from '../../components/ConfirmDialog';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { VirtualTable } from '../../components/VirtualTable';
 import { formatDate, formatDateTime } from '../../lib/format';
@@ -77,17 +77,13 @@ export function ApiKeysPage() {
       ) : null}
       {created ? <SecretDialog apiKey={created} onClose={() => setCreated(undefined)} /> : null}
       {revoking ? (
-        <ConfirmDialog
+        <ConfirmDelete
+          id={revoking.id}
+          action={revoke}
+          onClose={() => setRevoking(undefined)}
           title={`Revoke ${revoking.name}?`}
           message="It stops working at once, for every script that uses it. This cannot be undone."
           confirmLabel="Revoke key"
-          pending={revoke.isPending}
-          error={revoke.error}
-          onCancel={() => {
-            revoke.reset();
-            setRevoking(undefined);
-          }}
-          onConfirm={() => revoke.mutate(revoking.id, { onSuccess: () => setRevoking(undefined) })}
         />
       ) : null}
     </section>

@@ -1,6 +1,6 @@
 import { createColumnHelper } from '@tanstack/react-table';
 import { useId, useMemo, useState, type FormEvent } from 'react';
-import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { ConfirmDelete } from '../../components/ConfirmDialog';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { VirtualTable } from '../../components/VirtualTable';
 import { Field } from '../../components/Field';
@@ -82,17 +82,13 @@ export function InvitesPage() {
         />
       ) : null}
       {revoking ? (
-        <ConfirmDialog
+        <ConfirmDelete
+          id={revoking.id}
+          action={revoke}
+          onClose={() => setRevoking(undefined)}
           title={`Revoke the invite for ${revoking.email}?`}
           message="The link in their mail stops working."
           confirmLabel="Revoke invite"
-          pending={revoke.isPending}
-          error={revoke.error}
-          onCancel={() => {
-            revoke.reset();
-            setRevoking(undefined);
-          }}
-          onConfirm={() => revoke.mutate(revoking.id, { onSuccess: () => setRevoking(undefined) })}
         />
       ) : null}
     </section>

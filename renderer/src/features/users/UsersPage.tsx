@@ -1,6 +1,6 @@
 import { createColumnHelper } from '@tanstack/react-table';
 import { useMemo, useState } from 'react';
-import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { ConfirmDelete } from '../../components/ConfirmDialog';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { VirtualTable } from '../../components/VirtualTable';
 import { formatDate } from '../../lib/format';
@@ -86,17 +86,13 @@ export function UsersPage() {
         />
       ) : null}
       {removing ? (
-        <ConfirmDialog
+        <ConfirmDelete
+          id={removing.id}
+          action={remove}
+          onClose={() => setRemoving(undefined)}
           title={`Remove ${removing.name}?`}
           message={`${removing.email} leaves the organization; their sessions and API keys stop at once.`}
           confirmLabel="Remove user"
-          pending={remove.isPending}
-          error={remove.error}
-          onCancel={() => {
-            remove.reset();
-            setRemoving(undefined);
-          }}
-          onConfirm={() => remove.mutate(removing.id, { onSuccess: () => setRemoving(undefined) })}
         />
       ) : null}
     </section>
