@@ -24,10 +24,49 @@ export function closeDatabase(db: Db): void {
   db.close();
 }
 
-/** Runs `fn` in one transaction (nested calls become savepoints): the mutation and its audit row land together. */
-export type Transact = <T>(fn: () => T) => T;
+/**
+ * Runs `fn` in one transaction (nested calls become savepoints): the mutation and its audit row land
+ * together. `afterCommit` defers work that must only happen once the outermost transaction has
+ * committed (announcing a change on the WebSocket, waking a delivery worker); a rollback drops it.
+ */
+export type Transact = (<T>(fn: () => T) => T) & { afterCommit(task: () => void): void };
 
-export const transactor =
-  (db: Db): Transact =>
-  (fn) =>
-    db.transaction(fn)();
+interface TransactionState {
+  depth: number;
+  pending: Array<() => void>;
+}
+
+// Keyed by connection, so every transactor over one database shares the same outermost transaction.
+const states = new WeakMap<Db, TransactionState>();
+
+export function transactor(db: Db): Transact {
+  let state = states.get(db);
+  if (!state) states.set(db, (state = { depth: 0, pending: [] }));
+  const s = state;
+  const transact = <T>(fn: () => T): T => {
+    const mark = s.pending.length;
+    s.depth += 1;
+    let result: T;
+    try {
+      result = db.transaction(fn)();
+    } catch (error) {
+      // The savepoint rolled back: so does whatever it deferred.
+      s.depth -= 1;
+      s.pending.length = mark;
+      throw error;
+    }
+    s.depth -= 1;
+    if (s.depth === 0 && s.pending.length > 0) {
+      const tasks = s.pending;
+      s.pending = [];
+      for (const task of tasks) task();
+    }
+    return result;
+  };
+  return Object.assign(transact, {
+    afterCommit(task: () => void) {
+      if (s.depth === 0) task();
+      else s.pending.push(task);
+    },
+  });
+}

@@ -88,7 +88,7 @@ export function createIncidentService(deps: { store: IncidentsStore; users: User
         });
       });
       const incident = toIncident(store.get(principal.orgId, row.id)!);
-      deps.publish?.(principal.orgId, 'incidents', { event: 'incident.created', data: incident });
+      transact.afterCommit(() => deps.publish?.(principal.orgId, 'incidents', { event: 'incident.created', data: incident }));
       return incident;
     },
   };
