@@ -16,6 +16,8 @@ if [ "$purpose" = test ]; then
   python3 -c 'import requests' 2>/dev/null || missing+=(python3-requests)
   # promtool validates the /metrics exposition.
   command -v promtool >/dev/null || missing+=(prometheus)
+  # The real-sender test runs Alertmanager 0.25 and points its webhook at the server.
+  command -v prometheus-alertmanager >/dev/null || missing+=(prometheus-alertmanager)
   # The console's end-to-end tests drive Debian's Chromium; the keychain tests need a Secret Service.
   command -v chromium >/dev/null || missing+=(chromium)
   command -v gnome-keyring-daemon >/dev/null || missing+=(gnome-keyring)

@@ -28,6 +28,14 @@ import { billingRoutes } from './modules/billing';
 import { createMetrics, diskCheck, healthRoutes, tokenPingRoutes, type ReadinessCheck } from './modules/health';
 import { createIncidentService, incidentRoutes, incidentsStore } from './modules/incidents';
 import { createMailer, mailRoutes, mailStore, type Mailer } from './modules/mail';
+import { alertRoutes, alertsStore, createAlertService } from './modules/alerts';
+import { createIntegrationService, createSealer, integrationRoutes, integrationsStore } from './modules/integrations';
+import { createWebhookReceiver, webhookRoutes } from './modules/webhooks';
+import { analyticsRoutes, analyticsStore, createAnalyticsService } from './modules/analytics';
+import {
+  createDispatcher, createNotificationService, createOutboundService, createSender, notificationRoutes, notificationsStore, outboundRoutes, outboundStore,
+} from './modules/notifications';
+import { createServiceService, serviceRoutes, servicesStore } from './modules/services';
 import { createOrgService, orgRoutes, orgsStore } from './modules/orgs';
 import { createTokenService, tokenRoutes, tokensStore } from './modules/tokens';
 import { createUserService, userRoutes, usersStore } from './modules/users';
@@ -115,7 +123,27 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     jwt: createJwt(deps.jwtKey, clock), allowRegistration: config.allowRegistration, credentials,
     ...(deps.bootstrap ? { bootstrap: deps.bootstrap } : {}),
   });
-  const incidents = createIncidentService({ store: incidentsStore(db), users, audit, transact, clock, publish: hub.publish.bind(hub) });
+  const incidentStore = incidentsStore(db);
+  // Services read incidents' impact for uptime, incidents look services up: each gets the other's function.
+  const services = createServiceService({ store: servicesStore(db), audit, transact, clock, incidentImpacts: (...args) => incidents.impactsOn(...args) });
+  const incidents = createIncidentService({ store: incidentStore, users, services: services.lookup, audit, transact, clock, publish: hub.publish.bind(hub),
+    alertsOf: (...args) => alerts.alertsOf(...args) });
+  const integrations = createIntegrationService({
+    store: integrationsStore(db), audit, transact, clock, sealer: createSealer(deps.jwtKey), publicUrl: () => config.publicUrl,
+  });
+  const alerts = createAlertService({ store: alertsStore(db), audit, transact, clock, incidents: incidents.alertPort, integrations, publish: hub.publish.bind(hub) });
+  const webhooks = createWebhookReceiver({ integrations, alerts, clock });
+  const notifications = createNotificationService({
+    store: notificationsStore(db), audit, transact, clock, publish: hub.publish.bind(hub),
+    knownServices: (orgId, ids) => services.lookup(orgId, ids).map((s) => s.id),
+  });
+  const outbound = createOutboundService({
+    store: outboundStore(db), audit, transact, clock, rootKey: deps.jwtKey, send: createSender(),
+    onError: (error) => app.log.error({ err: error }, 'outbound webhook delivery failed'),
+  });
+  // Every published event also reaches the people it concerns and the organization's webhook endpoints.
+  hub.observe(createDispatcher({ notifications, outbound, onError: (error) => app.log.error({ err: error }, 'notifying an event failed') }));
+  const analytics = createAnalyticsService({ store: analyticsStore(db), clock });
   const admin = adminStore(db);
   const metrics = createMetrics(admin.databaseBytes);
 
@@ -157,6 +185,13 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     await api.register(adminRoutes(admin, clock, deps.version));
     await api.register(billingRoutes(admin, clock));
     await api.register(incidentRoutes(incidents));
+    await api.register(serviceRoutes(services));
+    await api.register(integrationRoutes(integrations));
+    await api.register(alertRoutes(alerts));
+    await api.register(webhookRoutes(webhooks, { bodyLimit: config.bodyLimitBytes }));
+    await api.register(notificationRoutes(notifications));
+    await api.register(outboundRoutes(outbound));
+    await api.register(analyticsRoutes(analytics));
     await api.register(realtimeRoutes({ hub, tickets: createTickets(clock), resolver, authTimeoutMs: deps.realtime?.authTimeoutMs }));
   }, { prefix: '/api/v1' });
 
@@ -165,6 +200,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     await app.register(fastifyStatic, { root: config.rendererDir!, prefix: '/', wildcard: false, index: ['index.html'] });
   }
 
+  app.addHook('onClose', () => outbound.close());
   const stopRetention = scheduleAuditRetention(audit, orgs.auditRetention, (error) => app.log.error({ err: error }, 'audit retention failed'));
   app.addHook('onClose', async () => {
     stopRetention();

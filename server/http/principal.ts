@@ -55,6 +55,11 @@ declare module 'fastify' {
     scope?: RequiredScope;
     role?: Role;
     rateLimit?: RateLimitClass;
+    /**
+     * Who an unauthenticated request counts against, when the route knows better than the address
+     * (a webhook's integration secret): on a desktop every sender is 127.0.0.1.
+     */
+    rateLimitKey?: (request: FastifyRequest) => string | undefined;
     /** Body media types the route accepts; default json. */
     accepts?: MediaKind[];
     /** Error codes the route can answer with besides the ones every route shares (documented in OpenAPI). */

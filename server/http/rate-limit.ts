@@ -69,7 +69,8 @@ function bucketsFor(request: FastifyRequest, limits: RateLimits): Bucket[] {
   const buckets: Bucket[] = [];
   if (!principal) {
     const perRoute = cls === 'webhook' ? limits.webhook : limits.anonymous;
-    buckets.push({ key: `anon:${cls}:${request.ip}`, limit: perRoute });
+    const caller = request.routeOptions.config.rateLimitKey?.(request) ?? `ip:${request.ip}`;
+    buckets.push({ key: `anon:${cls}:${caller}`, limit: perRoute });
     return buckets;
   }
   if (principal.token) buckets.push({ key: `token:${principal.token.id}`, limit: limits.apiKey });

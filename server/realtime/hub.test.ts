@@ -37,7 +37,7 @@ class FakeSocket extends EventEmitter {
   flush(): void {
     for (const cb of this.callbacks.splice(0)) cb();
   }
-  events(): { topic: string; event: string; data: unknown }[] {
+  events(): { seq: number; topic: string; event: string; data: unknown }[] {
     return this.sent.map((s) => JSON.parse(s)).filter((m) => m.type === 'event');
   }
 }
@@ -66,7 +66,7 @@ describe('Hub', () => {
 
     hub.publish('org-a', 'incidents', { event: 'incident.created', data: { id: 1 } });
 
-    expect(a.events()).toEqual([{ type: 'event', topic: 'incidents', event: 'incident.created', data: { id: 1 } }]);
+    expect(a.events()).toEqual([{ type: 'event', seq: expect.any(Number), topic: 'incidents', event: 'incident.created', data: { id: 1 } }]);
     expect(aOther.events()).toEqual([]);
     expect(b.events()).toEqual([]);
   });
@@ -173,5 +173,102 @@ describe('Hub', () => {
     expect(silent.closed?.code).toBe(1001);
     expect(silent.terminated).toBe(true);
     expect(hub.size).toBe(0);
+  });
+});
+
+describe('Hub: sequence numbers and resuming', () => {
+  let hub: Hub | undefined;
+  afterEach(async () => {
+    await hub?.close();
+    hub = undefined;
+  });
+
+  const publishMany = (h: Hub, orgId: string, topic: string, values: number[]) => {
+    for (const value of values) h.publish(orgId, topic, { event: 'e', data: value });
+  };
+
+  it('numbers each organization\'s events on its own, across topics, and says where a fresh client starts', () => {
+    hub = new Hub();
+    const before = hub.sequenceOf('org-a');
+    expect(hub.sequenceOf('org-b')).toBe(before);
+    const a = new FakeSocket();
+    hub.subscribe(hub.attach(asSocket(a), principal('org-a')), ['incidents', 'alerts']);
+    publishMany(hub, 'org-a', 'incidents', [1]);
+    publishMany(hub, 'org-b', 'incidents', [2, 3]);
+    publishMany(hub, 'org-a', 'alerts', [4]);
+    expect(a.events().map((e) => e.seq)).toEqual([before + 1, before + 2]);
+    expect(hub.sequenceOf('org-a')).toBe(before + 2);
+    expect(hub.sequenceOf('org-b')).toBe(before + 2);
+  });
+
+  it('resume sends, in order, the missed events of the client\'s topics and of its organization only', () => {
+    hub = new Hub();
+    const since = hub.sequenceOf('org-a');
+    publishMany(hub, 'org-a', 'incidents', [1, 2]);
+    publishMany(hub, 'org-a', 'audit', [3]);
+    publishMany(hub, 'org-b', 'incidents', [4]);
+    publishMany(hub, 'org-a', 'incidents', [5]);
+
+    const socket = new FakeSocket();
+    const client = hub.attach(asSocket(socket), principal('org-a'));
+    hub.subscribe(client, ['incidents']);
+    expect(hub.resume(client, since)).toEqual({ kind: 'resumed', replayed: 3, seq: since + 4 });
+    expect(socket.events().map((e) => [e.seq, e.data])).toEqual([[since + 1, 1], [since + 2, 2], [since + 4, 5]]);
+
+    // Nothing missed: nothing sent.
+    expect(hub.resume(client, since + 4)).toEqual({ kind: 'resumed', replayed: 0, seq: since + 4 });
+    expect(socket.events()).toHaveLength(3);
+  });
+
+  it('asks for a resync when the missed events are no longer kept, or the number was never handed out', () => {
+    hub = new Hub({ replayEvents: 3 });
+    const start = hub.sequenceOf('org-a');
+    const client = hub.attach(asSocket(new FakeSocket()), principal('org-a'));
+    hub.subscribe(client, ['incidents']);
+    // Nothing published yet: only the starting number itself can be resumed from.
+    expect(hub.resume(client, start)).toMatchObject({ kind: 'resumed', replayed: 0 });
+    expect(hub.resume(client, start - 5)).toEqual({ kind: 'resync', seq: start });
+    publishMany(hub, 'org-a', 'incidents', [1, 2, 3, 4, 5]);
+    expect(hub.resume(client, start + 2)).toMatchObject({ kind: 'resumed', replayed: 3 });
+    expect(hub.resume(client, start + 1)).toEqual({ kind: 'resync', seq: start + 5 });
+    // A number from an earlier server process (or another server) is never mistaken for a small gap.
+    expect(hub.resume(client, start + 99)).toEqual({ kind: 'resync', seq: start + 5 });
+  });
+
+  it('a new hub (a restarted server) numbers above everything an earlier one handed out', async () => {
+    const first = new Hub();
+    publishMany(first, 'org-a', 'incidents', [1, 2, 3]);
+    const seen = first.sequenceOf('org-a');
+    await first.close();
+    await new Promise((resolve) => setTimeout(resolve, 2));
+    hub = new Hub();
+    expect(hub.sequenceOf('org-a')).toBeGreaterThan(seen);
+    const client = hub.attach(asSocket(new FakeSocket()), principal('org-a'));
+    hub.subscribe(client, ['incidents']);
+    publishMany(hub, 'org-a', 'incidents', [4]);
+    expect(hub.resume(client, seen).kind).toBe('resync');
+  });
+
+  it('asks for a resync rather than queue more than a client may have waiting', () => {
+    hub = new Hub({ maxQueued: 3 });
+    const since = hub.sequenceOf('org-a');
+    publishMany(hub, 'org-a', 'incidents', [1, 2, 3, 4]);
+    const socket = new FakeSocket();
+    const client = hub.attach(asSocket(socket), principal('org-a'));
+    hub.subscribe(client, ['incidents']);
+    expect(hub.resume(client, since).kind).toBe('resync');
+    expect(socket.events()).toEqual([]);
+    expect(socket.closed).toBeNull();
+  });
+
+  it('observers hear every event, subscribed or not, after the subscribers got it', () => {
+    hub = new Hub();
+    const heard: unknown[] = [];
+    const socket = new FakeSocket();
+    hub.subscribe(hub.attach(asSocket(socket), principal('org-a')), ['incidents']);
+    hub.observe((orgId, topic, event) => heard.push([orgId, topic, event.event, socket.events().length]));
+    hub.publish('org-a', 'incidents', { event: 'incident.created', data: {} });
+    hub.publish('org-b', 'alerts', { event: 'alert.received', data: {} });
+    expect(heard).toEqual([['org-a', 'incidents', 'incident.created', 1], ['org-b', 'alerts', 'alert.received', 1]]);
   });
 });

@@ -1,6 +1,7 @@
 import type { WebSocket } from 'ws';
 import type { Principal } from '../http/principal';
 import { MAX_TOPICS_PER_SOCKET, type ServerMessage } from './messages';
+import { EventStream } from './replay';
 
 /** What the hub needs of a socket (a `ws` WebSocket; tests hand in a fake). */
 export type LiveSocket = Pick<WebSocket, 'readyState' | 'bufferedAmount' | 'send' | 'ping' | 'close' | 'terminate' | 'on'>;
@@ -14,6 +15,12 @@ export interface LiveEvent {
 /** How domain services announce a change; they know nothing of sockets. */
 export type Publish = (orgId: string, topic: string, event: LiveEvent) => void;
 
+/** Hears every published event, whoever is subscribed (e.g. notifications, outbound webhooks). */
+export type EventObserver = (orgId: string, topic: string, event: LiveEvent) => void;
+
+/** What a `resume` came to: the missed events were sent, or the client must refetch (resync). */
+export type ResumeOutcome = { kind: 'resumed'; replayed: number; seq: number } | { kind: 'resync'; seq: number };
+
 export interface HubOptions {
   /** Ping interval; a socket that has not answered the previous ping by the next one is terminated. */
   heartbeatMs?: number;
@@ -23,6 +30,8 @@ export interface HubOptions {
   maxBufferedBytes?: number;
   /** How long close() waits for clients to answer the close frame before terminating them. */
   closeGraceMs?: number;
+  /** Events kept per organization for clients that reconnect and resume; older ones need a resync. */
+  replayEvents?: number;
 }
 
 export interface LiveClient {
@@ -54,12 +63,19 @@ export class Hub {
   private readonly maxQueued: number;
   private readonly maxBufferedBytes: number;
   private readonly closeGraceMs: number;
+  private readonly replayEvents: number;
+  private readonly streams = new Map<string, EventStream>();
+  private readonly observers: EventObserver[] = [];
+  // Sequence numbers start from the start time in microseconds: numbers a client saw from an earlier
+  // process are always below this one's, so resuming with them asks for a resync instead of a wrong gap.
+  private readonly sequenceBase = Date.now() * 1000;
   private onEmpty: (() => void) | undefined;
 
   constructor(options: HubOptions = {}) {
     this.maxQueued = options.maxQueued ?? 1024;
     this.maxBufferedBytes = options.maxBufferedBytes ?? 8 * 1024 * 1024;
     this.closeGraceMs = options.closeGraceMs ?? 1000;
+    this.replayEvents = options.replayEvents ?? 1000;
     this.heartbeat = setInterval(() => this.beat(), options.heartbeatMs ?? 30_000);
     this.heartbeat.unref();
   }
@@ -105,14 +121,44 @@ export class Hub {
     }
   }
 
-  /** Delivers to the sockets of `orgId` subscribed to `topic`, and to no one else. */
+  /**
+   * Numbers the event in the org's stream (kept for resuming clients), tells the observers, and
+   * delivers it to the sockets of `orgId` subscribed to `topic`, and to no one else.
+   */
   publish(orgId: string, topic: string, event: LiveEvent): void {
+    const record = this.streamOf(orgId).append(topic, event.event, event.data);
     const set = this.subscribers.get(keyOf(orgId, topic));
-    if (!set) return;
-    const message: ServerMessage = { type: 'event', topic, event: event.event, data: event.data };
-    // Serialized once however many sockets receive it.
-    const payload = JSON.stringify(message);
-    for (const client of [...set]) this.deliver(client, payload);
+    if (set) {
+      // Serialized once however many sockets receive it.
+      const payload = record.payload();
+      for (const client of [...set]) this.deliver(client, payload);
+    }
+    for (const observer of this.observers) observer(orgId, topic, event);
+  }
+
+  /** Adds a listener for every event published from now on. */
+  observe(observer: EventObserver): void {
+    this.observers.push(observer);
+  }
+
+  /** The newest sequence number of the organization's events: where a fresh client starts counting. */
+  sequenceOf(orgId: string): number {
+    return this.streams.get(orgId)?.seq ?? this.sequenceBase;
+  }
+
+  /**
+   * Sends a reconnected client, in order, the events on its topics numbered after `since`; when some
+   * are no longer kept, or there are more than the client may have queued, says it must resync.
+   */
+  resume(live: LiveClient, since: number): ResumeOutcome {
+    const client = live as Client;
+    const stream = this.streams.get(client.principal.orgId);
+    const seq = stream?.seq ?? this.sequenceBase;
+    const missed = stream ? stream.since(since) : since === seq ? [] : null;
+    const mine = missed?.filter((record) => client.topics.has(record.topic));
+    if (!mine || client.pending + mine.length > this.maxQueued) return { kind: 'resync', seq };
+    for (const record of mine) this.deliver(client, record.payload());
+    return { kind: 'resumed', replayed: mine.length, seq };
   }
 
   send(live: LiveClient, message: ServerMessage): void {
@@ -156,6 +202,12 @@ export class Hub {
       safely(() => client.socket.terminate());
       this.detach(client);
     }
+  }
+
+  private streamOf(orgId: string): EventStream {
+    let stream = this.streams.get(orgId);
+    if (!stream) this.streams.set(orgId, (stream = new EventStream(this.replayEvents, this.sequenceBase)));
+    return stream;
   }
 
   private deliver(client: Client, payload: string): void {

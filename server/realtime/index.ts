@@ -1,3 +1,4 @@
-export { Hub, type HubOptions, type LiveEvent, type Publish } from './hub';
+export { Hub, type EventObserver, type HubOptions, type LiveEvent, type Publish } from './hub';
+export { notificationsTopic } from './messages';
 export { createTickets, type Tickets } from './tickets';
 export { realtimeRoutes, AUTH_TIMEOUT_MS } from './realtime.routes';

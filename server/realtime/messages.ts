@@ -13,6 +13,9 @@ export const ClientMessage = Type.Union([
   Type.Object({ type: Type.Literal('auth'), token: Type.String({ minLength: 1, maxLength: 4096 }) }),
   Type.Object({ type: Type.Literal('subscribe'), topics: Topics }),
   Type.Object({ type: Type.Literal('unsubscribe'), topics: Topics }),
+  // After a reconnect: subscribe (optionally) and be sent what was missed since `since`, in one step,
+  // so no event can slip in between.
+  Type.Object({ type: Type.Literal('resume'), since: Type.Integer({ minimum: 0 }), topics: Type.Optional(Topics) }),
 ]);
 export type ClientMessage = Static<typeof ClientMessage>;
 
@@ -34,13 +37,15 @@ export function parseClientMessage(raw: string): ClientMessage | null {
 export type LiveErrorCode = 'MALFORMED_MESSAGE' | 'UNKNOWN_TOPIC' | 'FORBIDDEN_TOPIC' | 'TOO_MANY_TOPICS' | 'ALREADY_AUTHENTICATED';
 
 export type ServerMessage =
-  | { type: 'ready'; user_id: string; org_id: string; role: Role }
+  | { type: 'ready'; user_id: string; org_id: string; role: Role; seq: number }
   | { type: 'subscribed'; topics: string[] }
-  | { type: 'event'; topic: string; event: string; data: unknown }
+  | { type: 'event'; seq: number; topic: string; event: string; data: unknown }
+  | { type: 'resumed'; since: number; seq: number; replayed: number }
+  | { type: 'resync'; seq: number }
   | { type: 'error'; code: LiveErrorCode; message: string; topics?: string[] };
 
 interface TopicRule {
-  matches(topic: string): boolean;
+  matches(topic: string, principal: Principal): boolean;
   scope: RequiredScope;
   role?: Role;
 }
@@ -50,12 +55,17 @@ const TOPIC_RULES: TopicRule[] = [
   { matches: (t) => t === 'incidents' || /^incident:[A-Za-z0-9_-]{1,64}$/.test(t), scope: 'incidents:read' },
   { matches: (t) => t === 'alerts', scope: 'alerts:read' },
   { matches: (t) => t === 'audit', scope: 'audit:read', role: 'admin' },
+  // A person's own notifications; anyone else's is not a topic at all.
+  { matches: (t, principal) => t === notificationsTopic(principal.userId), scope: 'notifications:read' },
 ];
+
+/** The topic a user's notifications are announced on. */
+export const notificationsTopic = (userId: string): string => `notifications:${userId}`;
 
 export type TopicVerdict = 'allowed' | 'unknown' | 'forbidden';
 
 export function topicVerdict(principal: Principal, topic: string): TopicVerdict {
-  const rule = TOPIC_RULES.find((r) => r.matches(topic));
+  const rule = TOPIC_RULES.find((r) => r.matches(topic, principal));
   if (!rule) return 'unknown';
   if (rule.role && !roleAtLeast(principal.role, rule.role)) return 'forbidden';
   if (principal.token && !scopeAllows(principal.token.scopes, rule.scope)) return 'forbidden';

@@ -15,10 +15,16 @@ keep a secret may instead open /api/v1/ws bare and send \`{"type":"auth","token"
 message within 5 s. A socket that does neither is closed with code 4401 and a reason.
 
 Client → server: \`{"type":"subscribe"|"unsubscribe","topics":[...]}\`; topics are \`incidents\`, \`incident:<id>\`, \`alerts\`
-(read scope of the resource) and \`audit\` (admin). Server → client: \`{"type":"ready",user_id,org_id,role}\` once
-authenticated, \`{"type":"subscribed",topics}\` with the socket's current topics, \`{"type":"event",topic,event,data}\`
-(e.g. event \`incident.created\` on \`incidents\`, data the incident) and \`{"type":"error",code,message}\`. A client that cannot
-keep up is closed with 1013; after any reconnect, refetch what you show: events are not replayed.`;
+(read scope of the resource), \`audit\` (admin) and \`notifications:<your user id>\`. Server → client:
+\`{"type":"ready",user_id,org_id,role,seq}\` once authenticated, \`{"type":"subscribed",topics}\` with the socket's current topics,
+\`{"type":"event",seq,topic,event,data}\` (e.g. event \`incident.created\` on \`incidents\`, data the incident) and
+\`{"type":"error",code,message}\`.
+
+Every event carries \`seq\`, a number that only grows across the organization's events (all topics, so a subscriber sees gaps;
+\`ready\` says where it stands). After a reconnect send \`{"type":"resume","since":<last seq seen>,"topics":[...]}\`: it subscribes
+and sends, in order, the missed events on your topics, then \`{"type":"resumed",since,seq,replayed}\`; when they are no longer
+kept (the server keeps the latest 1000 per organization, and none across a restart) it answers \`{"type":"resync",seq}\`: refetch
+what you show. A client that cannot keep up is closed with 1013.`;
 
 export interface RealtimeDeps {
   hub: Hub;
@@ -42,13 +48,13 @@ export function realtimeRoutes(deps: RealtimeDeps): FastifyPluginAsyncTypebox {
 
   function serve(socket: LiveSocket, principal: Principal): void {
     const client = hub.attach(socket, principal);
-    hub.send(client, { type: 'ready', user_id: principal.userId, org_id: principal.orgId, role: principal.role });
+    hub.send(client, { type: 'ready', user_id: principal.userId, org_id: principal.orgId, role: principal.role, seq: hub.sequenceOf(principal.orgId) });
     socket.on('message', (raw: RawData) => handle(client, parseClientMessage(text(raw))));
   }
 
   function handle(client: LiveClient, message: ClientMessage | null): void {
     if (!message) {
-      hub.send(client, { type: 'error', code: 'MALFORMED_MESSAGE', message: 'Expected {"type":"subscribe"|"unsubscribe","topics":[...]}' });
+      hub.send(client, { type: 'error', code: 'MALFORMED_MESSAGE', message: 'Expected {"type":"subscribe"|"unsubscribe"|"resume",...}' });
       return;
     }
     if (message.type === 'auth') {
@@ -60,8 +66,18 @@ export function realtimeRoutes(deps: RealtimeDeps): FastifyPluginAsyncTypebox {
       hub.send(client, { type: 'subscribed', topics: [...client.topics] });
       return;
     }
+    if (message.topics) subscribe(client, message.topics);
+    if (message.type === 'resume') {
+      const outcome = hub.resume(client, message.since);
+      hub.send(client, outcome.kind === 'resync'
+        ? { type: 'resync', seq: outcome.seq }
+        : { type: 'resumed', since: message.since, seq: outcome.seq, replayed: outcome.replayed });
+    }
+  }
+
+  function subscribe(client: LiveClient, topics: string[]): void {
     const verdicts = { allowed: [] as string[], unknown: [] as string[], forbidden: [] as string[] };
-    for (const topic of new Set(message.topics)) verdicts[topicVerdict(client.principal, topic)].push(topic);
+    for (const topic of new Set(topics)) verdicts[topicVerdict(client.principal, topic)].push(topic);
     const { allowed, unknown, forbidden } = verdicts;
     if (unknown.length) hub.send(client, { type: 'error', code: 'UNKNOWN_TOPIC', message: `Unknown topic: ${unknown.join(', ')}`, topics: unknown });
     if (forbidden.length) hub.send(client, { type: 'error', code: 'FORBIDDEN_TOPIC', message: `Your role or key may not read: ${forbidden.join(', ')}`, topics: forbidden });

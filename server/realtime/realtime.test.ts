@@ -123,12 +123,12 @@ describe('live updates over /api/v1/ws', () => {
     expect(Date.parse(response.body.expires_at) - Date.now()).toBeLessThanOrEqual(30_000);
 
     const client = track(new LiveTestClient(new WebSocket(wsUrl(server, `?ticket=${response.body.ticket}`))));
-    expect(await client.next((m) => m.type === 'ready')).toEqual({ type: 'ready', user_id: alice.userId, org_id: alice.orgId, role: 'owner' });
+    expect(await client.next((m) => m.type === 'ready')).toEqual({ type: 'ready', user_id: alice.userId, org_id: alice.orgId, role: 'owner', seq: expect.any(Number) });
     expect(await client.subscribe('incidents')).toEqual({ type: 'subscribed', topics: ['incidents'] });
 
     const incident = await createIncident(server, alice.accessToken, 'Disk full on db-1');
     const event = await client.next((m) => m.type === 'event');
-    expect(event).toEqual({ type: 'event', topic: 'incidents', event: 'incident.created', data: incident });
+    expect(event).toEqual({ type: 'event', seq: expect.any(Number), topic: 'incidents', event: 'incident.created', data: incident });
   });
 
   it('a ticket works once: the second socket is closed with 4401', async () => {
@@ -302,5 +302,119 @@ describe('live updates with a moved clock and short timings', () => {
     } finally {
       await other.stop().catch(() => undefined);
     }
+  });
+});
+
+const KEPT = 30;
+
+describe('reconnecting: the missed events, or a resync signal', () => {
+  let server: TestServer;
+  let alice: Account;
+  let bob: Account;
+  const clients: LiveTestClient[] = [];
+  const track = (client: LiveTestClient) => (clients.push(client), client);
+
+  beforeAll(async () => {
+    // Few events kept per organization (creating an incident publishes several), so "too far behind" is easy to reach.
+    server = await startClockedTestServer({}, { realtime: { replayEvents: KEPT } });
+    alice = await register(server.api, 'Alice');
+    bob = await register(server.api, 'Bob');
+  });
+  afterEach(() => {
+    for (const client of clients.splice(0)) client.close();
+  });
+  afterAll(async () => {
+    await server.stop();
+  });
+
+  /** Connects, subscribes to `incidents`, and returns the client with the last sequence number it saw. */
+  async function follow(account: Account): Promise<{ client: LiveTestClient; seq: number }> {
+    const client = track(await connectWithTicket(server, account.accessToken));
+    const ready = await client.next((m) => m.type === 'ready');
+    expect(ready.seq).toEqual(expect.any(Number));
+    await client.subscribe('incidents');
+    return { client, seq: ready.seq };
+  }
+
+  it('every event carries a sequence number that grows', async () => {
+    const { client, seq } = await follow(alice);
+    const first = await createIncident(server, alice.accessToken, 'One');
+    const second = await createIncident(server, alice.accessToken, 'Two');
+    const events = [await client.next((m) => m.data?.id === first.id), await client.next((m) => m.data?.id === second.id)];
+    expect(events[0].seq).toBeGreaterThan(seq);
+    expect(events[1].seq).toBeGreaterThan(events[0].seq);
+  });
+
+  it('resume on a new socket sends what was missed, in order, and only the organization\'s own', async () => {
+    const { client, seq } = await follow(alice);
+    const seen = await createIncident(server, alice.accessToken, 'Seen live');
+    const last = (await client.next((m) => m.data?.id === seen.id)).seq;
+    client.close();
+    await client.closed;
+    expect(last).toBeGreaterThan(seq);
+
+    const missed = [await createIncident(server, alice.accessToken, 'Missed 1')];
+    await createIncident(server, bob.accessToken, 'Bob\'s, never Alice\'s');
+    missed.push(await createIncident(server, alice.accessToken, 'Missed 2'));
+
+    const again = track(await connectWithTicket(server, alice.accessToken));
+    again.send({ type: 'resume', since: last, topics: ['incidents'] });
+    const resumed = await again.next((m) => m.type === 'resumed');
+    expect(resumed).toEqual({ type: 'resumed', since: last, seq: expect.any(Number), replayed: 2 });
+    const replayed = again.events();
+    expect(replayed.map((e) => e.data.id)).toEqual(missed.map((i) => i.id));
+    expect(replayed.map((e) => e.event)).toEqual(['incident.created', 'incident.created']);
+    expect(replayed[0].seq).toBeGreaterThan(last);
+    expect(replayed[1].seq).toBeGreaterThan(replayed[0].seq);
+    // The replay comes after the subscription and before the marker.
+    const order = again.messages.map((m) => m.type);
+    expect(order.slice(order.indexOf('subscribed'))).toEqual(['subscribed', 'event', 'event', 'resumed']);
+
+    // And it goes on live from there.
+    const live = await createIncident(server, alice.accessToken, 'Live again');
+    expect((await again.next((m) => m.data?.id === live.id)).seq).toBeGreaterThan(replayed[1].seq);
+  });
+
+  it('another organization resuming from an old number gets only its own events', async () => {
+    const { client, seq } = await follow(bob);
+    client.close();
+    await createIncident(server, alice.accessToken, 'Alice\'s secret');
+    const own = await createIncident(server, bob.accessToken, 'Bob\'s');
+    const again = track(await connectWithTicket(server, bob.accessToken));
+    again.send({ type: 'resume', since: seq, topics: ['incidents'] });
+    await again.next((m) => m.type === 'resumed' || m.type === 'resync');
+    expect(again.events().every((e) => e.data.id === own.id)).toBe(true);
+    expect(JSON.stringify(again.messages)).not.toContain('Alice\'s secret');
+  });
+
+  it('a client too far behind is told to resync, and still gets live events afterwards', async () => {
+    const { client, seq } = await follow(alice);
+    client.close();
+    for (let i = 0; i <= KEPT; i++) await createIncident(server, alice.accessToken, `Burst ${i}`);
+    const again = track(await connectWithTicket(server, alice.accessToken));
+    again.send({ type: 'resume', since: seq, topics: ['incidents'] });
+    const resync = await again.next((m) => m.type === 'resync');
+    expect(resync.seq).toBeGreaterThan(seq);
+    expect(again.events()).toEqual([]);
+    const live = await createIncident(server, alice.accessToken, 'After resync');
+    expect((await again.next((m) => m.type === 'event')).data.id).toBe(live.id);
+  });
+
+  it('a sequence number this server never handed out (e.g. from before a restart) is a resync', async () => {
+    const client = track(await connectWithTicket(server, alice.accessToken));
+    const ready = await client.next((m) => m.type === 'ready');
+    client.send({ type: 'resume', since: ready.seq + 1000, topics: ['incidents'] });
+    expect(await client.next((m) => m.type === 'resync')).toEqual({ type: 'resync', seq: ready.seq });
+  });
+
+  it('resume checks topics like subscribe does', async () => {
+    const viewer = await inviteMember(server.api, alice, 'viewer');
+    const client = track(await connectWithTicket(server, viewer.accessToken));
+    const ready = await client.next((m) => m.type === 'ready');
+    client.send({ type: 'resume', since: ready.seq, topics: ['incidents', 'audit', `notifications:${alice.userId}`, `notifications:${viewer.userId}`] });
+    expect(await client.next((m) => m.code === 'UNKNOWN_TOPIC')).toMatchObject({ topics: [`notifications:${alice.userId}`] });
+    expect(await client.next((m) => m.code === 'FORBIDDEN_TOPIC')).toMatchObject({ topics: ['audit'] });
+    expect(await client.next((m) => m.type === 'subscribed')).toEqual({ type: 'subscribed', topics: ['incidents', `notifications:${viewer.userId}`] });
+    expect(await client.next((m) => m.type === 'resumed')).toMatchObject({ replayed: 0 });
   });
 });

@@ -6,6 +6,19 @@ export const STATUSES = ['active', 'investigating', 'identified', 'monitoring', 
 export type Severity = (typeof SEVERITIES)[number];
 export type Status = (typeof STATUSES)[number];
 
+/** How badly an incident hurts the services it is linked to; counts toward their uptime. */
+export const IMPACTS = ['none', 'degraded_performance', 'partial_outage', 'major_outage'] as const;
+export type Impact = (typeof IMPACTS)[number];
+
+/** What a timeline entry records; the alert kinds are written by alert ingestion through the port. */
+export const TIMELINE_KINDS = [
+  'created', 'update', 'status_changed', 'severity_changed', 'assignee_changed', 'edited', 'acknowledged',
+  'resolved', 'reopened', 'postmortem', 'services_changed', 'alert_firing', 'alert_resolved', 'note',
+] as const;
+export type TimelineKind = (typeof TIMELINE_KINDS)[number];
+export const TIMELINE_VISIBILITIES = ['public', 'internal'] as const;
+export type TimelineVisibility = (typeof TIMELINE_VISIBILITIES)[number];
+
 /** Opsentry's severities, accepted on input and stored in Nightshift's vocabulary (DESIGN.md §3). */
 export const SEVERITY_ALIASES: Record<string, Severity> = {
   informational: 'low',
@@ -15,8 +28,28 @@ export const SEVERITY_ALIASES: Record<string, Severity> = {
 };
 
 const SeverityInput = StringEnum([...SEVERITIES, ...Object.keys(SEVERITY_ALIASES)] as const, {
-  description: 'critical, high, medium, low; Opsentry\'s informational, degraded, partial_outage, major_outage are mapped',
+  description: 'critical, high, medium, low; Opsentry\'s informational, degraded, partial_outage, major_outage are mapped (and also set the impact when none is given)',
 });
+const ImpactInput = StringEnum(IMPACTS, { description: 'Impact on the linked services; major_outage and partial_outage count against their uptime' });
+const Visibility = StringEnum(TIMELINE_VISIBILITIES);
+
+/** One alert attached to an incident, as `GET /incidents/{id}` shows it (the alerts module supplies it). */
+export const IncidentAlert = Type.Object({
+  id: Id,
+  status: StringEnum(['firing', 'resolved'] as const),
+  title: Type.String(),
+  severity: StringEnum(SEVERITIES),
+  source: Type.String({ description: 'The platform that sent it, e.g. prometheus' }),
+  integration_id: Id,
+  dedup_key: Type.String({ description: 'The source\'s own identity for the alert, verbatim' }),
+  group_key: Nullable(Type.String()),
+  labels: Type.Record(Type.String(), Type.String()),
+  links: Type.Array(Type.Object({ href: Type.String(), text: Type.String() })),
+  starts_at: Nullable(Timestamp),
+  ends_at: Nullable(Timestamp),
+  received_at: Timestamp,
+});
+export type IncidentAlert = Static<typeof IncidentAlert>;
 
 export const Incident = Type.Object({
   id: Id,
@@ -24,17 +57,65 @@ export const Incident = Type.Object({
   description: Type.String(),
   severity: StringEnum(SEVERITIES),
   status: StringEnum(STATUSES),
-  visibility: StringEnum(['public', 'internal'] as const),
+  visibility: Visibility,
+  impact: StringEnum(IMPACTS),
   assignee: Nullable(Type.String({ description: 'Name of the assignee' })),
   assignee_id: Nullable(Id),
   created_by: Nullable(Id),
   acknowledged_at: Nullable(Timestamp),
   acknowledged_by: Nullable(Id),
   resolved_at: Nullable(Timestamp),
+  resolved_by: Nullable(Id),
+  root_cause: Nullable(Type.String()),
+  source: Type.String({ description: '`manual`, or the platform whose alert opened it' }),
+  integration_id: Nullable(Id),
+  service_ids: Type.Array(Id, { description: 'Affected services' }),
   created_at: Timestamp,
   updated_at: Timestamp,
 });
 export type Incident = Static<typeof Incident>;
+
+export const TimelineEntry = Type.Object({
+  id: Id,
+  incident_id: Id,
+  kind: StringEnum(TIMELINE_KINDS),
+  message: Type.String(),
+  actor_id: Nullable(Id),
+  actor: Nullable(Type.String({ description: 'Name of the person, when a person did it' })),
+  visibility: Visibility,
+  data: Type.Record(Type.String(), Type.Unknown()),
+  created_at: Timestamp,
+});
+export type TimelineEntry = Static<typeof TimelineEntry>;
+
+export const AffectedService = Type.Object({
+  id: Id,
+  name: Type.String(),
+  slug: Type.String(),
+  current_status: Type.String(),
+  impact: StringEnum(IMPACTS),
+  linked_at: Timestamp,
+});
+export type AffectedService = Static<typeof AffectedService>;
+
+/** How many of the newest timeline entries `GET /incidents/{id}` embeds; the rest page through /timeline. */
+export const EMBEDDED_TIMELINE = 200;
+
+export const IncidentDetail = Type.Object({
+  ...Incident.properties,
+  postmortem: Nullable(Type.String({ description: 'Markdown' })),
+  postmortem_updated_at: Nullable(Timestamp),
+  postmortem_updated_by: Nullable(Id),
+  timeline: Type.Array(TimelineEntry, { description: `Oldest first; at most the newest ${EMBEDDED_TIMELINE} entries (see timeline_total and GET /incidents/{id}/timeline)` }),
+  timeline_total: Type.Integer(),
+  alerts: Type.Array(IncidentAlert),
+  services: Type.Array(AffectedService),
+  executions: Type.Array(Type.Unknown(), { description: 'Runbook executions for this incident (runbooks are not available yet: always empty)' }),
+});
+export type IncidentDetail = Static<typeof IncidentDetail>;
+
+const ServiceIds = Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 100, uniqueItems: true, description: 'Affected services; replaces the current set' });
+const AssigneeId = Nullable(Type.String({ minLength: 1, maxLength: 64 }));
 
 export const IncidentCreate = Type.Object(
   {
@@ -42,8 +123,10 @@ export const IncidentCreate = Type.Object(
     description: Type.Optional(Type.String({ maxLength: 20_000 })),
     severity: Type.Optional(SeverityInput),
     status: Type.Optional(StringEnum(STATUSES)),
-    visibility: Type.Optional(StringEnum(['public', 'internal'] as const)),
-    assignee_id: Type.Optional(Nullable(Type.String({ maxLength: 64 }))),
+    visibility: Type.Optional(Visibility),
+    impact: Type.Optional(ImpactInput),
+    assignee_id: Type.Optional(AssigneeId),
+    service_ids: Type.Optional(ServiceIds),
     // Opsentry: the tenant comes from the token; a tenant_id in the body is ignored.
     tenant_id: Type.Optional(Type.Unknown()),
   },
@@ -51,14 +134,67 @@ export const IncidentCreate = Type.Object(
 );
 export type IncidentCreate = Static<typeof IncidentCreate>;
 
+export const IncidentPatch = Type.Object(
+  {
+    title: Type.Optional(Type.String({ minLength: 1, maxLength: 300 })),
+    description: Type.Optional(Type.String({ maxLength: 20_000 })),
+    severity: Type.Optional(SeverityInput),
+    status: Type.Optional(StringEnum(STATUSES, { description: 'Any open status may move to any other open status or to resolved; resolved only re-opens to investigating; nothing returns to active' })),
+    visibility: Type.Optional(Visibility),
+    impact: Type.Optional(ImpactInput),
+    assignee_id: Type.Optional(AssigneeId),
+    service_ids: Type.Optional(ServiceIds),
+    root_cause: Type.Optional(Nullable(Type.String({ maxLength: 20_000 }))),
+    tenant_id: Type.Optional(Type.Unknown()),
+  },
+  { additionalProperties: false },
+);
+export type IncidentPatch = Static<typeof IncidentPatch>;
+
+export const IncidentUpdateCreate = Type.Object(
+  {
+    message: Type.String({ minLength: 1, maxLength: 20_000 }),
+    status: Type.Optional(StringEnum(STATUSES, { description: 'Also moves the incident to this status' })),
+    visibility: Type.Optional(Visibility),
+    is_public: Type.Optional(Type.Boolean({ description: 'Opsentry\'s form of visibility' })),
+  },
+  { additionalProperties: false },
+);
+export type IncidentUpdateCreate = Static<typeof IncidentUpdateCreate>;
+
+export const IncidentResolve = Type.Object(
+  {
+    root_cause: Type.Optional(Type.String({ maxLength: 20_000 })),
+    postmortem: Type.Optional(Type.String({ maxLength: 200_000, description: 'Markdown' })),
+    message: Type.Optional(Type.String({ maxLength: 20_000, description: 'A closing note for the timeline' })),
+  },
+  { additionalProperties: false },
+);
+export type IncidentResolve = Static<typeof IncidentResolve>;
+
+export const PostmortemPut = Type.Object(
+  { postmortem: Type.String({ maxLength: 200_000, description: 'Markdown; an empty string removes it' }) },
+  { additionalProperties: false },
+);
+export type PostmortemPut = Static<typeof PostmortemPut>;
+
+export const INCIDENT_SORTS = ['-created_at', 'created_at', '-updated_at', 'updated_at', '-severity', 'severity'] as const;
+export type IncidentSort = (typeof INCIDENT_SORTS)[number];
+
 export const IncidentListQuery = Type.Object(
   {
     ...PageQuery,
     status: Type.Optional(StringEnum(STATUSES)),
     severity: Type.Optional(SeverityInput),
-    search: Type.Optional(Type.String({ maxLength: 200, description: 'Words that must all appear in the title or description' })),
+    search: Type.Optional(Type.String({ maxLength: 200, description: 'Words that must all appear (anywhere, any case) in the title or description' })),
     from: Type.Optional(Timestamp),
     to: Type.Optional(Timestamp),
+    service_id: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'Incidents affecting this service' })),
+    assignee: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'A user id, `me`, or `unassigned`' })),
+    sort: Type.Optional(StringEnum(INCIDENT_SORTS, {
+      description: 'A field ascending, or with `-` descending (ties follow the same direction). Severity ascends low → critical. Default -created_at',
+      default: '-created_at',
+    })),
   },
   { additionalProperties: false },
 );
@@ -67,4 +203,8 @@ export type IncidentListQuery = Static<typeof IncidentListQuery>;
 export const ActiveIncidentQuery = Type.Object({ ...PageQuery }, { additionalProperties: false });
 export type ActiveIncidentQuery = Static<typeof ActiveIncidentQuery>;
 
+export const TimelineQuery = Type.Object({ ...PageQuery }, { additionalProperties: false });
+export type TimelineQuery = Static<typeof TimelineQuery>;
+
 export const IncidentPage = Page(Incident);
+export const TimelinePage = Page(TimelineEntry);

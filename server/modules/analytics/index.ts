@@ -1,0 +1,3 @@
+export { analyticsStore } from './analytics.store';
+export { createAnalyticsService, type AnalyticsService } from './analytics.service';
+export { analyticsRoutes } from './analytics.routes';

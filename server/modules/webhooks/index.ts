@@ -1,0 +1,3 @@
+export { createWebhookReceiver, type WebhookReceiver } from './webhooks.service';
+export { webhookRoutes } from './webhooks.routes';
+export { PARSERS } from './parsers';
