@@ -6302,7 +6302,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Incidents, newest first, filtered by status, severity, words and date range
+         * Incidents, newest first, filtered by status, severity, words, date range, service and assignee
          * @description Requires scope `incidents:read`.
          */
         get: {
@@ -6311,14 +6311,20 @@ export interface paths {
                     limit?: number;
                     offset?: number;
                     status?: "active" | "investigating" | "identified" | "monitoring" | "mitigated" | "resolved";
-                    /** @description critical, high, medium, low; Opsentry's informational, degraded, partial_outage, major_outage are mapped */
+                    /** @description critical, high, medium, low; Opsentry's informational, degraded, partial_outage, major_outage are mapped (and also set the impact when none is given) */
                     severity?: "critical" | "high" | "medium" | "low" | "informational" | "degraded" | "partial_outage" | "major_outage";
-                    /** @description Words that must all appear in the title or description */
+                    /** @description Words that must all appear (anywhere, any case) in the title or description */
                     search?: string;
                     /** @description RFC 3339, UTC */
                     from?: string;
                     /** @description RFC 3339, UTC */
                     to?: string;
+                    /** @description Incidents affecting this service */
+                    service_id?: string;
+                    /** @description A user id, `me`, or `unassigned` */
+                    assignee?: string;
+                    /** @description A field ascending, or with `-` descending (ties follow the same direction). Severity ascends low → critical. Default -created_at */
+                    sort?: "-created_at" | "created_at" | "-updated_at" | "updated_at" | "-severity" | "severity";
                 };
                 header?: never;
                 path?: never;
@@ -6347,12 +6353,21 @@ export interface paths {
                                 status: "active" | "investigating" | "identified" | "monitoring" | "mitigated" | "resolved";
                                 /** @enum {string} */
                                 visibility: "public" | "internal";
+                                /** @enum {string} */
+                                impact: "none" | "degraded_performance" | "partial_outage" | "major_outage";
                                 assignee: string | null;
                                 assignee_id: string | null;
                                 created_by: string | null;
                                 acknowledged_at: string | null;
                                 acknowledged_by: string | null;
                                 resolved_at: string | null;
+                                resolved_by: string | null;
+                                root_cause: string | null;
+                                /** @description `manual`, or the platform whose alert opened it */
+                                source: string;
+                                integration_id: string | null;
+                                /** @description Affected services */
+                                service_ids: string[];
                                 /**
                                  * Format: date-time
                                  * @description RFC 3339, UTC
@@ -6446,7 +6461,7 @@ export interface paths {
                         title: string;
                         description?: string;
                         /**
-                         * @description critical, high, medium, low; Opsentry's informational, degraded, partial_outage, major_outage are mapped
+                         * @description critical, high, medium, low; Opsentry's informational, degraded, partial_outage, major_outage are mapped (and also set the impact when none is given)
                          * @enum {string}
                          */
                         severity?: "critical" | "high" | "medium" | "low" | "informational" | "degraded" | "partial_outage" | "major_outage";
@@ -6454,7 +6469,14 @@ export interface paths {
                         status?: "active" | "investigating" | "identified" | "monitoring" | "mitigated" | "resolved";
                         /** @enum {string} */
                         visibility?: "public" | "internal";
+                        /**
+                         * @description Impact on the linked services; major_outage and partial_outage count against their uptime
+                         * @enum {string}
+                         */
+                        impact?: "none" | "degraded_performance" | "partial_outage" | "major_outage";
                         assignee_id?: string | null;
+                        /** @description Affected services; replaces the current set */
+                        service_ids?: string[];
                         tenant_id?: unknown;
                     };
                 };
@@ -6480,12 +6502,21 @@ export interface paths {
                             status: "active" | "investigating" | "identified" | "monitoring" | "mitigated" | "resolved";
                             /** @enum {string} */
                             visibility: "public" | "internal";
+                            /** @enum {string} */
+                            impact: "none" | "degraded_performance" | "partial_outage" | "major_outage";
                             assignee: string | null;
                             assignee_id: string | null;
                             created_by: string | null;
                             acknowledged_at: string | null;
                             acknowledged_by: string | null;
                             resolved_at: string | null;
+                            resolved_by: string | null;
+                            root_cause: string | null;
+                            /** @description `manual`, or the platform whose alert opened it */
+                            source: string;
+                            integration_id: string | null;
+                            /** @description Affected services */
+                            service_ids: string[];
                             /**
                              * Format: date-time
                              * @description RFC 3339, UTC
@@ -6646,12 +6677,21 @@ export interface paths {
                                 status: "active" | "investigating" | "identified" | "monitoring" | "mitigated" | "resolved";
                                 /** @enum {string} */
                                 visibility: "public" | "internal";
+                                /** @enum {string} */
+                                impact: "none" | "degraded_performance" | "partial_outage" | "major_outage";
                                 assignee: string | null;
                                 assignee_id: string | null;
                                 created_by: string | null;
                                 acknowledged_at: string | null;
                                 acknowledged_by: string | null;
                                 resolved_at: string | null;
+                                resolved_by: string | null;
+                                root_cause: string | null;
+                                /** @description `manual`, or the platform whose alert opened it */
+                                source: string;
+                                integration_id: string | null;
+                                /** @description Affected services */
+                                service_ids: string[];
                                 /**
                                  * Format: date-time
                                  * @description RFC 3339, UTC
@@ -6740,7 +6780,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * One incident
+         * One incident with its timeline, alerts, affected services and runbook executions
          * @description Requires scope `incidents:read`.
          */
         get: {
@@ -6774,12 +6814,2000 @@ export interface paths {
                             status: "active" | "investigating" | "identified" | "monitoring" | "mitigated" | "resolved";
                             /** @enum {string} */
                             visibility: "public" | "internal";
+                            /** @enum {string} */
+                            impact: "none" | "degraded_performance" | "partial_outage" | "major_outage";
                             assignee: string | null;
                             assignee_id: string | null;
                             created_by: string | null;
                             acknowledged_at: string | null;
                             acknowledged_by: string | null;
                             resolved_at: string | null;
+                            resolved_by: string | null;
+                            root_cause: string | null;
+                            /** @description `manual`, or the platform whose alert opened it */
+                            source: string;
+                            integration_id: string | null;
+                            /** @description Affected services */
+                            service_ids: string[];
+                            /**
+                             * Format: date-time
+                             * @description RFC 3339, UTC
+                             */
+                            created_at: string;
+                            /**
+                             * Format: date-time
+                             * @description RFC 3339, UTC
+                             */
+                            updated_at: string;
+                            postmortem: string | null;
+                            postmortem_updated_at: string | null;
+                            postmortem_updated_by: string | null;
+                            /** @description Oldest first; at most the newest 200 entries (see timeline_total and GET /incidents/{id}/timeline) */
+                            timeline: {
+                                /**
+                                 * Format: uuid
+                                 * @description UUIDv7
+                                 */
+                                id: string;
+                                /**
+                                 * Format: uuid
+                                 * @description UUIDv7
+                                 */
+                                incident_id: string;
+                                /** @enum {string} */
+                                kind: "created" | "update" | "status_changed" | "severity_changed" | "assignee_changed" | "edited" | "acknowledged" | "resolved" | "reopened" | "postmortem" | "services_changed" | "alert_firing" | "alert_resolved" | "note";
+                                message: string;
+                                actor_id: string | null;
+                                actor: string | null;
+                                /** @enum {string} */
+                                visibility: "public" | "internal";
+                                data: {
+                                    [key: string]: unknown;
+                                };
+                                /**
+                                 * Format: date-time
+                                 * @description RFC 3339, UTC
+                                 */
+                                created_at: string;
+                            }[];
+                            timeline_total: number;
+                            alerts: {
+                                /**
+                                 * Format: uuid
+                                 * @description UUIDv7
+                                 */
+                                id: string;
+                                /** @enum {string} */
+                                status: "firing" | "resolved";
+                                title: string;
+                                /** @enum {string} */
+                                severity: "critical" | "high" | "medium" | "low";
+                                /** @description The platform that sent it, e.g. prometheus */
+                                source: string;
+                                /**
+                                 * Format: uuid
+                                 * @description UUIDv7
+                                 */
+                                integration_id: string;
+                                /** @description The source's own identity for the alert, verbatim */
+                                dedup_key: string;
+                                group_key: string | null;
+                                labels: {
+                                    [key: string]: string;
+                                };
+                                links: {
+                                    href: string;
+                                    text: string;
+                                }[];
+                                starts_at: string | null;
+                                ends_at: string | null;
+                                /**
+                                 * Format: date-time
+                                 * @description RFC 3339, UTC
+                                 */
+                                received_at: string;
+                            }[];
+                            services: {
+                                /**
+                                 * Format: uuid
+                                 * @description UUIDv7
+                                 */
+                                id: string;
+                                name: string;
+                                slug: string;
+                                current_status: string;
+                                /** @enum {string} */
+                                impact: "none" | "degraded_performance" | "partial_outage" | "major_outage";
+                                /**
+                                 * Format: date-time
+                                 * @description RFC 3339, UTC
+                                 */
+                                linked_at: string;
+                            }[];
+                            /** @description Runbook executions for this incident (runbooks are not available yet: always empty) */
+                            executions: unknown[];
+                        };
+                    };
+                };
+                /** @description `UNAUTHENTICATED`: No credentials were sent.
+                 *
+                 *     `INVALID_TOKEN`: The token is malformed, forged, of the wrong kind, or unknown.
+                 *
+                 *     `TOKEN_EXPIRED`: The token has expired.
+                 *
+                 *     `TOKEN_REVOKED`: The token or session was revoked. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAT_SCOPE_INSUFFICIENT`: The API key lacks the scope this route requires. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `NOT_FOUND`: No such object in the caller's organization. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `VALIDATION_FAILED`: The request does not match the schema; see fields. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `RATE_LIMITED`: Too many requests; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: Something failed on the server; quote the request id. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change an incident; only the fields sent change, and every change lands on its timeline
+         * @description Requires scope `incidents:write`; role engineer or higher.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Retry-safe key (at most 255 characters); the response is kept 24 h and replayed with Idempotent-Replayed: true */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        title?: string;
+                        description?: string;
+                        /**
+                         * @description critical, high, medium, low; Opsentry's informational, degraded, partial_outage, major_outage are mapped (and also set the impact when none is given)
+                         * @enum {string}
+                         */
+                        severity?: "critical" | "high" | "medium" | "low" | "informational" | "degraded" | "partial_outage" | "major_outage";
+                        /**
+                         * @description Any open status may move to any other open status or to resolved; resolved only re-opens to investigating; nothing returns to active
+                         * @enum {string}
+                         */
+                        status?: "active" | "investigating" | "identified" | "monitoring" | "mitigated" | "resolved";
+                        /** @enum {string} */
+                        visibility?: "public" | "internal";
+                        /**
+                         * @description Impact on the linked services; major_outage and partial_outage count against their uptime
+                         * @enum {string}
+                         */
+                        impact?: "none" | "degraded_performance" | "partial_outage" | "major_outage";
+                        assignee_id?: string | null;
+                        /** @description Affected services; replaces the current set */
+                        service_ids?: string[];
+                        root_cause?: string | null;
+                        tenant_id?: unknown;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * Format: uuid
+                             * @description UUIDv7
+                             */
+                            id: string;
+                            title: string;
+                            description: string;
+                            /** @enum {string} */
+                            severity: "critical" | "high" | "medium" | "low";
+                            /** @enum {string} */
+                            status: "active" | "investigating" | "identified" | "monitoring" | "mitigated" | "resolved";
+                            /** @enum {string} */
+                            visibility: "public" | "internal";
+                            /** @enum {string} */
+                            impact: "none" | "degraded_performance" | "partial_outage" | "major_outage";
+                            assignee: string | null;
+                            assignee_id: string | null;
+                            created_by: string | null;
+                            acknowledged_at: string | null;
+                            acknowledged_by: string | null;
+                            resolved_at: string | null;
+                            resolved_by: string | null;
+                            root_cause: string | null;
+                            /** @description `manual`, or the platform whose alert opened it */
+                            source: string;
+                            integration_id: string | null;
+                            /** @description Affected services */
+                            service_ids: string[];
+                            /**
+                             * Format: date-time
+                             * @description RFC 3339, UTC
+                             */
+                            created_at: string;
+                            /**
+                             * Format: date-time
+                             * @description RFC 3339, UTC
+                             */
+                            updated_at: string;
+                            postmortem: string | null;
+                            postmortem_updated_at: string | null;
+                            postmortem_updated_by: string | null;
+                            /** @description Oldest first; at most the newest 200 entries (see timeline_total and GET /incidents/{id}/timeline) */
+                            timeline: {
+                                /**
+                                 * Format: uuid
+                                 * @description UUIDv7
+                                 */
+                                id: string;
+                                /**
+                                 * Format: uuid
+                                 * @description UUIDv7
+                                 */
+                                incident_id: string;
+                                /** @enum {string} */
+                                kind: "created" | "update" | "status_changed" | "severity_changed" | "assignee_changed" | "edited" | "acknowledged" | "resolved" | "reopened" | "postmortem" | "services_changed" | "alert_firing" | "alert_resolved" | "note";
+                                message: string;
+                                actor_id: string | null;
+                                actor: string | null;
+                                /** @enum {string} */
+                                visibility: "public" | "internal";
+                                data: {
+                                    [key: string]: unknown;
+                                };
+                                /**
+                                 * Format: date-time
+                                 * @description RFC 3339, UTC
+                                 */
+                                created_at: string;
+                            }[];
+                            timeline_total: number;
+                            alerts: {
+                                /**
+                                 * Format: uuid
+                                 * @description UUIDv7
+                                 */
+                                id: string;
+                                /** @enum {string} */
+                                status: "firing" | "resolved";
+                                title: string;
+                                /** @enum {string} */
+                                severity: "critical" | "high" | "medium" | "low";
+                                /** @description The platform that sent it, e.g. prometheus */
+                                source: string;
+                                /**
+                                 * Format: uuid
+                                 * @description UUIDv7
+                                 */
+                                integration_id: string;
+                                /** @description The source's own identity for the alert, verbatim */
+                                dedup_key: string;
+                                group_key: string | null;
+                                labels: {
+                                    [key: string]: string;
+                                };
+                                links: {
+                                    href: string;
+                                    text: string;
+                                }[];
+                                starts_at: string | null;
+                                ends_at: string | null;
+                                /**
+                                 * Format: date-time
+                                 * @description RFC 3339, UTC
+                                 */
+                                received_at: string;
+                            }[];
+                            services: {
+                                /**
+                                 * Format: uuid
+                                 * @description UUIDv7
+                                 */
+                                id: string;
+                                name: string;
+                                slug: string;
+                                current_status: string;
+                                /** @enum {string} */
+                                impact: "none" | "degraded_performance" | "partial_outage" | "major_outage";
+                                /**
+                                 * Format: date-time
+                                 * @description RFC 3339, UTC
+                                 */
+                                linked_at: string;
+                            }[];
+                            /** @description Runbook executions for this incident (runbooks are not available yet: always empty) */
+                            executions: unknown[];
+                        };
+                    };
+                };
+                /** @description `MALFORMED_REQUEST`: The body is not valid JSON or form data, or a header is malformed.
+                 *
+                 *     `IDEMPOTENCY_KEY_TOO_LONG`: Idempotency-Key is longer than 255 characters. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNAUTHENTICATED`: No credentials were sent.
+                 *
+                 *     `INVALID_TOKEN`: The token is malformed, forged, of the wrong kind, or unknown.
+                 *
+                 *     `TOKEN_EXPIRED`: The token has expired.
+                 *
+                 *     `TOKEN_REVOKED`: The token or session was revoked. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAT_SCOPE_INSUFFICIENT`: The API key lacks the scope this route requires.
+                 *
+                 *     `INSUFFICIENT_ROLE`: The caller's role does not allow this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `NOT_FOUND`: No such object in the caller's organization. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `IDEMPOTENCY_IN_PROGRESS`: A request with this Idempotency-Key is still running; retry later. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAYLOAD_TOO_LARGE`: The body is larger than the server accepts. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNSUPPORTED_MEDIA_TYPE`: The Content-Type is not accepted by this route. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `VALIDATION_FAILED`: The request does not match the schema; see fields.
+                 *
+                 *     `IDEMPOTENCY_KEY_REUSED`: This Idempotency-Key was used with a different request.
+                 *
+                 *     `INVALID_STATUS_TRANSITION`: The incident cannot move from its status to the one asked for. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `RATE_LIMITED`: Too many requests; see Retry-After.
+                 *
+                 *     `PAT_DAILY_LIMIT_EXCEEDED`: The API key reached its daily cap; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: Something failed on the server; quote the request id. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/incidents/{id}/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The incident's whole timeline, oldest first
+         * @description Requires scope `incidents:read`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    offset?: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /**
+                                 * Format: uuid
+                                 * @description UUIDv7
+                                 */
+                                id: string;
+                                /**
+                                 * Format: uuid
+                                 * @description UUIDv7
+                                 */
+                                incident_id: string;
+                                /** @enum {string} */
+                                kind: "created" | "update" | "status_changed" | "severity_changed" | "assignee_changed" | "edited" | "acknowledged" | "resolved" | "reopened" | "postmortem" | "services_changed" | "alert_firing" | "alert_resolved" | "note";
+                                message: string;
+                                actor_id: string | null;
+                                actor: string | null;
+                                /** @enum {string} */
+                                visibility: "public" | "internal";
+                                data: {
+                                    [key: string]: unknown;
+                                };
+                                /**
+                                 * Format: date-time
+                                 * @description RFC 3339, UTC
+                                 */
+                                created_at: string;
+                            }[];
+                            meta: {
+                                total: number;
+                                limit: number;
+                                offset: number;
+                            };
+                        };
+                    };
+                };
+                /** @description `UNAUTHENTICATED`: No credentials were sent.
+                 *
+                 *     `INVALID_TOKEN`: The token is malformed, forged, of the wrong kind, or unknown.
+                 *
+                 *     `TOKEN_EXPIRED`: The token has expired.
+                 *
+                 *     `TOKEN_REVOKED`: The token or session was revoked. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAT_SCOPE_INSUFFICIENT`: The API key lacks the scope this route requires. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `NOT_FOUND`: No such object in the caller's organization. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `VALIDATION_FAILED`: The request does not match the schema; see fields. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `RATE_LIMITED`: Too many requests; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: Something failed on the server; quote the request id. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{id}/updates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Post a status update (public unless said otherwise), optionally moving the status
+         * @description Requires scope `incidents:write`; role engineer or higher.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Retry-safe key (at most 255 characters); the response is kept 24 h and replayed with Idempotent-Replayed: true */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        message: string;
+                        /**
+                         * @description Also moves the incident to this status
+                         * @enum {string}
+                         */
+                        status?: "active" | "investigating" | "identified" | "monitoring" | "mitigated" | "resolved";
+                        /** @enum {string} */
+                        visibility?: "public" | "internal";
+                        /** @description Opsentry's form of visibility */
+                        is_public?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * Format: uuid
+                             * @description UUIDv7
+                             */
+                            id: string;
+                            /**
+                             * Format: uuid
+                             * @description UUIDv7
+                             */
+                            incident_id: string;
+                            /** @enum {string} */
+                            kind: "created" | "update" | "status_changed" | "severity_changed" | "assignee_changed" | "edited" | "acknowledged" | "resolved" | "reopened" | "postmortem" | "services_changed" | "alert_firing" | "alert_resolved" | "note";
+                            message: string;
+                            actor_id: string | null;
+                            actor: string | null;
+                            /** @enum {string} */
+                            visibility: "public" | "internal";
+                            data: {
+                                [key: string]: unknown;
+                            };
+                            /**
+                             * Format: date-time
+                             * @description RFC 3339, UTC
+                             */
+                            created_at: string;
+                            /**
+                             * @description The incident's status after the update
+                             * @enum {string}
+                             */
+                            status: "active" | "investigating" | "identified" | "monitoring" | "mitigated" | "resolved";
+                            is_public: boolean;
+                        };
+                    };
+                };
+                /** @description `MALFORMED_REQUEST`: The body is not valid JSON or form data, or a header is malformed.
+                 *
+                 *     `IDEMPOTENCY_KEY_TOO_LONG`: Idempotency-Key is longer than 255 characters. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNAUTHENTICATED`: No credentials were sent.
+                 *
+                 *     `INVALID_TOKEN`: The token is malformed, forged, of the wrong kind, or unknown.
+                 *
+                 *     `TOKEN_EXPIRED`: The token has expired.
+                 *
+                 *     `TOKEN_REVOKED`: The token or session was revoked. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAT_SCOPE_INSUFFICIENT`: The API key lacks the scope this route requires.
+                 *
+                 *     `INSUFFICIENT_ROLE`: The caller's role does not allow this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `NOT_FOUND`: No such object in the caller's organization. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `IDEMPOTENCY_IN_PROGRESS`: A request with this Idempotency-Key is still running; retry later. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAYLOAD_TOO_LARGE`: The body is larger than the server accepts. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNSUPPORTED_MEDIA_TYPE`: The Content-Type is not accepted by this route. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `VALIDATION_FAILED`: The request does not match the schema; see fields.
+                 *
+                 *     `IDEMPOTENCY_KEY_REUSED`: This Idempotency-Key was used with a different request.
+                 *
+                 *     `INVALID_STATUS_TRANSITION`: The incident cannot move from its status to the one asked for. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `RATE_LIMITED`: Too many requests; see Retry-After.
+                 *
+                 *     `PAT_DAILY_LIMIT_EXCEEDED`: The API key reached its daily cap; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: Something failed on the server; quote the request id. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{id}/acknowledge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Acknowledge: records who and when (not a status); acknowledging again changes nothing
+         * @description Requires scope `incidents:write`; role engineer or higher.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Retry-safe key (at most 255 characters); the response is kept 24 h and replayed with Idempotent-Replayed: true */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            /** @description Nothing: the acknowledgement is the caller's */
+            requestBody: {
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * Format: uuid
+                             * @description UUIDv7
+                             */
+                            id: string;
+                            title: string;
+                            description: string;
+                            /** @enum {string} */
+                            severity: "critical" | "high" | "medium" | "low";
+                            /** @enum {string} */
+                            status: "active" | "investigating" | "identified" | "monitoring" | "mitigated" | "resolved";
+                            /** @enum {string} */
+                            visibility: "public" | "internal";
+                            /** @enum {string} */
+                            impact: "none" | "degraded_performance" | "partial_outage" | "major_outage";
+                            assignee: string | null;
+                            assignee_id: string | null;
+                            created_by: string | null;
+                            acknowledged_at: string | null;
+                            acknowledged_by: string | null;
+                            resolved_at: string | null;
+                            resolved_by: string | null;
+                            root_cause: string | null;
+                            /** @description `manual`, or the platform whose alert opened it */
+                            source: string;
+                            integration_id: string | null;
+                            /** @description Affected services */
+                            service_ids: string[];
+                            /**
+                             * Format: date-time
+                             * @description RFC 3339, UTC
+                             */
+                            created_at: string;
+                            /**
+                             * Format: date-time
+                             * @description RFC 3339, UTC
+                             */
+                            updated_at: string;
+                            postmortem: string | null;
+                            postmortem_updated_at: string | null;
+                            postmortem_updated_by: string | null;
+                            /** @description Oldest first; at most the newest 200 entries (see timeline_total and GET /incidents/{id}/timeline) */
+                            timeline: {
+                                /**
+                                 * Format: uuid
+                                 * @description UUIDv7
+                                 */
+                                id: string;
+                                /**
+                                 * Format: uuid
+                                 * @description UUIDv7
+                                 */
+                                incident_id: string;
+                                /** @enum {string} */
+                                kind: "created" | "update" | "status_changed" | "severity_changed" | "assignee_changed" | "edited" | "acknowledged" | "resolved" | "reopened" | "postmortem" | "services_changed" | "alert_firing" | "alert_resolved" | "note";
+                                message: string;
+                                actor_id: string | null;
+                                actor: string | null;
+                                /** @enum {string} */
+                                visibility: "public" | "internal";
+                                data: {
+                                    [key: string]: unknown;
+                                };
+                                /**
+                                 * Format: date-time
+                                 * @description RFC 3339, UTC
+                                 */
+                                created_at: string;
+                            }[];
+                            timeline_total: number;
+                            alerts: {
+                                /**
+                                 * Format: uuid
+                                 * @description UUIDv7
+                                 */
+                                id: string;
+                                /** @enum {string} */
+                                status: "firing" | "resolved";
+                                title: string;
+                                /** @enum {string} */
+                                severity: "critical" | "high" | "medium" | "low";
+                                /** @description The platform that sent it, e.g. prometheus */
+                                source: string;
+                                /**
+                                 * Format: uuid
+                                 * @description UUIDv7
+                                 */
+                                integration_id: string;
+                                /** @description The source's own identity for the alert, verbatim */
+                                dedup_key: string;
+                                group_key: string | null;
+                                labels: {
+                                    [key: string]: string;
+                                };
+                                links: {
+                                    href: string;
+                                    text: string;
+                                }[];
+                                starts_at: string | null;
+                                ends_at: string | null;
+                                /**
+                                 * Format: date-time
+                                 * @description RFC 3339, UTC
+                                 */
+                                received_at: string;
+                            }[];
+                            services: {
+                                /**
+                                 * Format: uuid
+                                 * @description UUIDv7
+                                 */
+                                id: string;
+                                name: string;
+                                slug: string;
+                                current_status: string;
+                                /** @enum {string} */
+                                impact: "none" | "degraded_performance" | "partial_outage" | "major_outage";
+                                /**
+                                 * Format: date-time
+                                 * @description RFC 3339, UTC
+                                 */
+                                linked_at: string;
+                            }[];
+                            /** @description Runbook executions for this incident (runbooks are not available yet: always empty) */
+                            executions: unknown[];
+                        };
+                    };
+                };
+                /** @description `MALFORMED_REQUEST`: The body is not valid JSON or form data, or a header is malformed.
+                 *
+                 *     `IDEMPOTENCY_KEY_TOO_LONG`: Idempotency-Key is longer than 255 characters. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNAUTHENTICATED`: No credentials were sent.
+                 *
+                 *     `INVALID_TOKEN`: The token is malformed, forged, of the wrong kind, or unknown.
+                 *
+                 *     `TOKEN_EXPIRED`: The token has expired.
+                 *
+                 *     `TOKEN_REVOKED`: The token or session was revoked. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAT_SCOPE_INSUFFICIENT`: The API key lacks the scope this route requires.
+                 *
+                 *     `INSUFFICIENT_ROLE`: The caller's role does not allow this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `NOT_FOUND`: No such object in the caller's organization. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `IDEMPOTENCY_IN_PROGRESS`: A request with this Idempotency-Key is still running; retry later.
+                 *
+                 *     `CONFLICT`: The request conflicts with the current state. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAYLOAD_TOO_LARGE`: The body is larger than the server accepts. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNSUPPORTED_MEDIA_TYPE`: The Content-Type is not accepted by this route. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `VALIDATION_FAILED`: The request does not match the schema; see fields.
+                 *
+                 *     `IDEMPOTENCY_KEY_REUSED`: This Idempotency-Key was used with a different request. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `RATE_LIMITED`: Too many requests; see Retry-After.
+                 *
+                 *     `PAT_DAILY_LIMIT_EXCEEDED`: The API key reached its daily cap; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: Something failed on the server; quote the request id. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{id}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resolve, with an optional root cause and markdown postmortem
+         * @description Requires scope `incidents:write`; role engineer or higher.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Retry-safe key (at most 255 characters); the response is kept 24 h and replayed with Idempotent-Replayed: true */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        root_cause?: string;
+                        /** @description Markdown */
+                        postmortem?: string;
+                        /** @description A closing note for the timeline */
+                        message?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * Format: uuid
+                             * @description UUIDv7
+                             */
+                            id: string;
+                            title: string;
+                            description: string;
+                            /** @enum {string} */
+                            severity: "critical" | "high" | "medium" | "low";
+                            /** @enum {string} */
+                            status: "active" | "investigating" | "identified" | "monitoring" | "mitigated" | "resolved";
+                            /** @enum {string} */
+                            visibility: "public" | "internal";
+                            /** @enum {string} */
+                            impact: "none" | "degraded_performance" | "partial_outage" | "major_outage";
+                            assignee: string | null;
+                            assignee_id: string | null;
+                            created_by: string | null;
+                            acknowledged_at: string | null;
+                            acknowledged_by: string | null;
+                            resolved_at: string | null;
+                            resolved_by: string | null;
+                            root_cause: string | null;
+                            /** @description `manual`, or the platform whose alert opened it */
+                            source: string;
+                            integration_id: string | null;
+                            /** @description Affected services */
+                            service_ids: string[];
+                            /**
+                             * Format: date-time
+                             * @description RFC 3339, UTC
+                             */
+                            created_at: string;
+                            /**
+                             * Format: date-time
+                             * @description RFC 3339, UTC
+                             */
+                            updated_at: string;
+                            postmortem: string | null;
+                            postmortem_updated_at: string | null;
+                            postmortem_updated_by: string | null;
+                            /** @description Oldest first; at most the newest 200 entries (see timeline_total and GET /incidents/{id}/timeline) */
+                            timeline: {
+                                /**
+                                 * Format: uuid
+                                 * @description UUIDv7
+                                 */
+                                id: string;
+                                /**
+                                 * Format: uuid
+                                 * @description UUIDv7
+                                 */
+                                incident_id: string;
+                                /** @enum {string} */
+                                kind: "created" | "update" | "status_changed" | "severity_changed" | "assignee_changed" | "edited" | "acknowledged" | "resolved" | "reopened" | "postmortem" | "services_changed" | "alert_firing" | "alert_resolved" | "note";
+                                message: string;
+                                actor_id: string | null;
+                                actor: string | null;
+                                /** @enum {string} */
+                                visibility: "public" | "internal";
+                                data: {
+                                    [key: string]: unknown;
+                                };
+                                /**
+                                 * Format: date-time
+                                 * @description RFC 3339, UTC
+                                 */
+                                created_at: string;
+                            }[];
+                            timeline_total: number;
+                            alerts: {
+                                /**
+                                 * Format: uuid
+                                 * @description UUIDv7
+                                 */
+                                id: string;
+                                /** @enum {string} */
+                                status: "firing" | "resolved";
+                                title: string;
+                                /** @enum {string} */
+                                severity: "critical" | "high" | "medium" | "low";
+                                /** @description The platform that sent it, e.g. prometheus */
+                                source: string;
+                                /**
+                                 * Format: uuid
+                                 * @description UUIDv7
+                                 */
+                                integration_id: string;
+                                /** @description The source's own identity for the alert, verbatim */
+                                dedup_key: string;
+                                group_key: string | null;
+                                labels: {
+                                    [key: string]: string;
+                                };
+                                links: {
+                                    href: string;
+                                    text: string;
+                                }[];
+                                starts_at: string | null;
+                                ends_at: string | null;
+                                /**
+                                 * Format: date-time
+                                 * @description RFC 3339, UTC
+                                 */
+                                received_at: string;
+                            }[];
+                            services: {
+                                /**
+                                 * Format: uuid
+                                 * @description UUIDv7
+                                 */
+                                id: string;
+                                name: string;
+                                slug: string;
+                                current_status: string;
+                                /** @enum {string} */
+                                impact: "none" | "degraded_performance" | "partial_outage" | "major_outage";
+                                /**
+                                 * Format: date-time
+                                 * @description RFC 3339, UTC
+                                 */
+                                linked_at: string;
+                            }[];
+                            /** @description Runbook executions for this incident (runbooks are not available yet: always empty) */
+                            executions: unknown[];
+                        };
+                    };
+                };
+                /** @description `MALFORMED_REQUEST`: The body is not valid JSON or form data, or a header is malformed.
+                 *
+                 *     `IDEMPOTENCY_KEY_TOO_LONG`: Idempotency-Key is longer than 255 characters. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNAUTHENTICATED`: No credentials were sent.
+                 *
+                 *     `INVALID_TOKEN`: The token is malformed, forged, of the wrong kind, or unknown.
+                 *
+                 *     `TOKEN_EXPIRED`: The token has expired.
+                 *
+                 *     `TOKEN_REVOKED`: The token or session was revoked. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAT_SCOPE_INSUFFICIENT`: The API key lacks the scope this route requires.
+                 *
+                 *     `INSUFFICIENT_ROLE`: The caller's role does not allow this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `NOT_FOUND`: No such object in the caller's organization. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `IDEMPOTENCY_IN_PROGRESS`: A request with this Idempotency-Key is still running; retry later. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAYLOAD_TOO_LARGE`: The body is larger than the server accepts. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNSUPPORTED_MEDIA_TYPE`: The Content-Type is not accepted by this route. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `VALIDATION_FAILED`: The request does not match the schema; see fields.
+                 *
+                 *     `IDEMPOTENCY_KEY_REUSED`: This Idempotency-Key was used with a different request.
+                 *
+                 *     `INVALID_STATUS_TRANSITION`: The incident cannot move from its status to the one asked for. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `RATE_LIMITED`: Too many requests; see Retry-After.
+                 *
+                 *     `PAT_DAILY_LIMIT_EXCEEDED`: The API key reached its daily cap; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: Something failed on the server; quote the request id. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/incidents/{id}/postmortem": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Write or replace the markdown postmortem
+         * @description Requires scope `incidents:write`; role engineer or higher.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Retry-safe key (at most 255 characters); the response is kept 24 h and replayed with Idempotent-Replayed: true */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Markdown; an empty string removes it */
+                        postmortem: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * Format: uuid
+                             * @description UUIDv7
+                             */
+                            id: string;
+                            title: string;
+                            description: string;
+                            /** @enum {string} */
+                            severity: "critical" | "high" | "medium" | "low";
+                            /** @enum {string} */
+                            status: "active" | "investigating" | "identified" | "monitoring" | "mitigated" | "resolved";
+                            /** @enum {string} */
+                            visibility: "public" | "internal";
+                            /** @enum {string} */
+                            impact: "none" | "degraded_performance" | "partial_outage" | "major_outage";
+                            assignee: string | null;
+                            assignee_id: string | null;
+                            created_by: string | null;
+                            acknowledged_at: string | null;
+                            acknowledged_by: string | null;
+                            resolved_at: string | null;
+                            resolved_by: string | null;
+                            root_cause: string | null;
+                            /** @description `manual`, or the platform whose alert opened it */
+                            source: string;
+                            integration_id: string | null;
+                            /** @description Affected services */
+                            service_ids: string[];
+                            /**
+                             * Format: date-time
+                             * @description RFC 3339, UTC
+                             */
+                            created_at: string;
+                            /**
+                             * Format: date-time
+                             * @description RFC 3339, UTC
+                             */
+                            updated_at: string;
+                            postmortem: string | null;
+                            postmortem_updated_at: string | null;
+                            postmortem_updated_by: string | null;
+                            /** @description Oldest first; at most the newest 200 entries (see timeline_total and GET /incidents/{id}/timeline) */
+                            timeline: {
+                                /**
+                                 * Format: uuid
+                                 * @description UUIDv7
+                                 */
+                                id: string;
+                                /**
+                                 * Format: uuid
+                                 * @description UUIDv7
+                                 */
+                                incident_id: string;
+                                /** @enum {string} */
+                                kind: "created" | "update" | "status_changed" | "severity_changed" | "assignee_changed" | "edited" | "acknowledged" | "resolved" | "reopened" | "postmortem" | "services_changed" | "alert_firing" | "alert_resolved" | "note";
+                                message: string;
+                                actor_id: string | null;
+                                actor: string | null;
+                                /** @enum {string} */
+                                visibility: "public" | "internal";
+                                data: {
+                                    [key: string]: unknown;
+                                };
+                                /**
+                                 * Format: date-time
+                                 * @description RFC 3339, UTC
+                                 */
+                                created_at: string;
+                            }[];
+                            timeline_total: number;
+                            alerts: {
+                                /**
+                                 * Format: uuid
+                                 * @description UUIDv7
+                                 */
+                                id: string;
+                                /** @enum {string} */
+                                status: "firing" | "resolved";
+                                title: string;
+                                /** @enum {string} */
+                                severity: "critical" | "high" | "medium" | "low";
+                                /** @description The platform that sent it, e.g. prometheus */
+                                source: string;
+                                /**
+                                 * Format: uuid
+                                 * @description UUIDv7
+                                 */
+                                integration_id: string;
+                                /** @description The source's own identity for the alert, verbatim */
+                                dedup_key: string;
+                                group_key: string | null;
+                                labels: {
+                                    [key: string]: string;
+                                };
+                                links: {
+                                    href: string;
+                                    text: string;
+                                }[];
+                                starts_at: string | null;
+                                ends_at: string | null;
+                                /**
+                                 * Format: date-time
+                                 * @description RFC 3339, UTC
+                                 */
+                                received_at: string;
+                            }[];
+                            services: {
+                                /**
+                                 * Format: uuid
+                                 * @description UUIDv7
+                                 */
+                                id: string;
+                                name: string;
+                                slug: string;
+                                current_status: string;
+                                /** @enum {string} */
+                                impact: "none" | "degraded_performance" | "partial_outage" | "major_outage";
+                                /**
+                                 * Format: date-time
+                                 * @description RFC 3339, UTC
+                                 */
+                                linked_at: string;
+                            }[];
+                            /** @description Runbook executions for this incident (runbooks are not available yet: always empty) */
+                            executions: unknown[];
+                        };
+                    };
+                };
+                /** @description `MALFORMED_REQUEST`: The body is not valid JSON or form data, or a header is malformed.
+                 *
+                 *     `IDEMPOTENCY_KEY_TOO_LONG`: Idempotency-Key is longer than 255 characters. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNAUTHENTICATED`: No credentials were sent.
+                 *
+                 *     `INVALID_TOKEN`: The token is malformed, forged, of the wrong kind, or unknown.
+                 *
+                 *     `TOKEN_EXPIRED`: The token has expired.
+                 *
+                 *     `TOKEN_REVOKED`: The token or session was revoked. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAT_SCOPE_INSUFFICIENT`: The API key lacks the scope this route requires.
+                 *
+                 *     `INSUFFICIENT_ROLE`: The caller's role does not allow this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `NOT_FOUND`: No such object in the caller's organization. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `IDEMPOTENCY_IN_PROGRESS`: A request with this Idempotency-Key is still running; retry later. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAYLOAD_TOO_LARGE`: The body is larger than the server accepts. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNSUPPORTED_MEDIA_TYPE`: The Content-Type is not accepted by this route. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `VALIDATION_FAILED`: The request does not match the schema; see fields.
+                 *
+                 *     `IDEMPOTENCY_KEY_REUSED`: This Idempotency-Key was used with a different request. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `RATE_LIMITED`: Too many requests; see Retry-After.
+                 *
+                 *     `PAT_DAILY_LIMIT_EXCEEDED`: The API key reached its daily cap; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: Something failed on the server; quote the request id. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/services": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Services by name, filtered by status, visibility, tag and words (Opsentry; limit defaults to 100)
+         * @description Requires scope `services:read`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    offset?: number;
+                    status?: "operational" | "degraded_performance" | "partial_outage" | "major_outage" | "under_maintenance";
+                    visibility?: "public" | "internal";
+                    /** @description Words that must all appear in the name, slug or description */
+                    search?: string;
+                    tag?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /**
+                                 * Format: uuid
+                                 * @description UUIDv7
+                                 */
+                                id: string;
+                                slug: string;
+                                name: string;
+                                description: string;
+                                /** @enum {string} */
+                                current_status: "operational" | "degraded_performance" | "partial_outage" | "major_outage" | "under_maintenance";
+                                /** @enum {string} */
+                                visibility: "public" | "internal";
+                                tags: string[];
+                                /**
+                                 * Format: date-time
+                                 * @description RFC 3339, UTC
+                                 */
+                                created_at: string;
+                                /**
+                                 * Format: date-time
+                                 * @description RFC 3339, UTC
+                                 */
+                                updated_at: string;
+                            }[];
+                            meta: {
+                                total: number;
+                                limit: number;
+                                offset: number;
+                            };
+                        };
+                    };
+                };
+                /** @description `UNAUTHENTICATED`: No credentials were sent.
+                 *
+                 *     `INVALID_TOKEN`: The token is malformed, forged, of the wrong kind, or unknown.
+                 *
+                 *     `TOKEN_EXPIRED`: The token has expired.
+                 *
+                 *     `TOKEN_REVOKED`: The token or session was revoked. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAT_SCOPE_INSUFFICIENT`: The API key lacks the scope this route requires. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `VALIDATION_FAILED`: The request does not match the schema; see fields. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `RATE_LIMITED`: Too many requests; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: Something failed on the server; quote the request id. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Add a service
+         * @description Requires scope `services:write`; role engineer or higher.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Retry-safe key (at most 255 characters); the response is kept 24 h and replayed with Idempotent-Replayed: true */
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        /** @description Lowercase words joined by hyphens; unique in the organization */
+                        slug?: string;
+                        description?: string;
+                        /**
+                         * @default operational
+                         * @enum {string}
+                         */
+                        current_status?: "operational" | "degraded_performance" | "partial_outage" | "major_outage" | "under_maintenance";
+                        /**
+                         * @default public
+                         * @enum {string}
+                         */
+                        visibility?: "public" | "internal";
+                        tags?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * Format: uuid
+                             * @description UUIDv7
+                             */
+                            id: string;
+                            slug: string;
+                            name: string;
+                            description: string;
+                            /** @enum {string} */
+                            current_status: "operational" | "degraded_performance" | "partial_outage" | "major_outage" | "under_maintenance";
+                            /** @enum {string} */
+                            visibility: "public" | "internal";
+                            tags: string[];
+                            /**
+                             * Format: date-time
+                             * @description RFC 3339, UTC
+                             */
+                            created_at: string;
+                            /**
+                             * Format: date-time
+                             * @description RFC 3339, UTC
+                             */
+                            updated_at: string;
+                        };
+                    };
+                };
+                /** @description `MALFORMED_REQUEST`: The body is not valid JSON or form data, or a header is malformed.
+                 *
+                 *     `IDEMPOTENCY_KEY_TOO_LONG`: Idempotency-Key is longer than 255 characters. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNAUTHENTICATED`: No credentials were sent.
+                 *
+                 *     `INVALID_TOKEN`: The token is malformed, forged, of the wrong kind, or unknown.
+                 *
+                 *     `TOKEN_EXPIRED`: The token has expired.
+                 *
+                 *     `TOKEN_REVOKED`: The token or session was revoked. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAT_SCOPE_INSUFFICIENT`: The API key lacks the scope this route requires.
+                 *
+                 *     `INSUFFICIENT_ROLE`: The caller's role does not allow this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `IDEMPOTENCY_IN_PROGRESS`: A request with this Idempotency-Key is still running; retry later.
+                 *
+                 *     `SERVICE_SLUG_TAKEN`: Another service in the organization has this slug. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAYLOAD_TOO_LARGE`: The body is larger than the server accepts. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNSUPPORTED_MEDIA_TYPE`: The Content-Type is not accepted by this route. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `VALIDATION_FAILED`: The request does not match the schema; see fields.
+                 *
+                 *     `IDEMPOTENCY_KEY_REUSED`: This Idempotency-Key was used with a different request. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `RATE_LIMITED`: Too many requests; see Retry-After.
+                 *
+                 *     `PAT_DAILY_LIMIT_EXCEEDED`: The API key reached its daily cap; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: Something failed on the server; quote the request id. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/services/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One service
+         * @description Requires scope `services:read`.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * Format: uuid
+                             * @description UUIDv7
+                             */
+                            id: string;
+                            slug: string;
+                            name: string;
+                            description: string;
+                            /** @enum {string} */
+                            current_status: "operational" | "degraded_performance" | "partial_outage" | "major_outage" | "under_maintenance";
+                            /** @enum {string} */
+                            visibility: "public" | "internal";
+                            tags: string[];
                             /**
                              * Format: date-time
                              * @description RFC 3339, UTC
@@ -6857,6 +8885,8374 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        /**
+         * Remove a service (admins)
+         * @description Requires scope `services:write`; role admin or higher.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Retry-safe key (at most 255 characters); the response is kept 24 h and replayed with Idempotent-Replayed: true */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description `MALFORMED_REQUEST`: The body is not valid JSON or form data, or a header is malformed.
+                 *
+                 *     `IDEMPOTENCY_KEY_TOO_LONG`: Idempotency-Key is longer than 255 characters. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNAUTHENTICATED`: No credentials were sent.
+                 *
+                 *     `INVALID_TOKEN`: The token is malformed, forged, of the wrong kind, or unknown.
+                 *
+                 *     `TOKEN_EXPIRED`: The token has expired.
+                 *
+                 *     `TOKEN_REVOKED`: The token or session was revoked. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAT_SCOPE_INSUFFICIENT`: The API key lacks the scope this route requires.
+                 *
+                 *     `INSUFFICIENT_ROLE`: The caller's role does not allow this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `NOT_FOUND`: No such object in the caller's organization. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `IDEMPOTENCY_IN_PROGRESS`: A request with this Idempotency-Key is still running; retry later. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAYLOAD_TOO_LARGE`: The body is larger than the server accepts. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNSUPPORTED_MEDIA_TYPE`: The Content-Type is not accepted by this route. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `VALIDATION_FAILED`: The request does not match the schema; see fields.
+                 *
+                 *     `IDEMPOTENCY_KEY_REUSED`: This Idempotency-Key was used with a different request. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `RATE_LIMITED`: Too many requests; see Retry-After.
+                 *
+                 *     `PAT_DAILY_LIMIT_EXCEEDED`: The API key reached its daily cap; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: Something failed on the server; quote the request id. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /**
+         * Change a service; a new current_status starts a row of its status history
+         * @description Requires scope `services:write`; role engineer or higher.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Retry-safe key (at most 255 characters); the response is kept 24 h and replayed with Idempotent-Replayed: true */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        /** @description Lowercase words joined by hyphens; unique in the organization */
+                        slug?: string;
+                        description?: string;
+                        /** @enum {string} */
+                        current_status?: "operational" | "degraded_performance" | "partial_outage" | "major_outage" | "under_maintenance";
+                        /** @enum {string} */
+                        visibility?: "public" | "internal";
+                        tags?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * Format: uuid
+                             * @description UUIDv7
+                             */
+                            id: string;
+                            slug: string;
+                            name: string;
+                            description: string;
+                            /** @enum {string} */
+                            current_status: "operational" | "degraded_performance" | "partial_outage" | "major_outage" | "under_maintenance";
+                            /** @enum {string} */
+                            visibility: "public" | "internal";
+                            tags: string[];
+                            /**
+                             * Format: date-time
+                             * @description RFC 3339, UTC
+                             */
+                            created_at: string;
+                            /**
+                             * Format: date-time
+                             * @description RFC 3339, UTC
+                             */
+                            updated_at: string;
+                        };
+                    };
+                };
+                /** @description `MALFORMED_REQUEST`: The body is not valid JSON or form data, or a header is malformed.
+                 *
+                 *     `IDEMPOTENCY_KEY_TOO_LONG`: Idempotency-Key is longer than 255 characters. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNAUTHENTICATED`: No credentials were sent.
+                 *
+                 *     `INVALID_TOKEN`: The token is malformed, forged, of the wrong kind, or unknown.
+                 *
+                 *     `TOKEN_EXPIRED`: The token has expired.
+                 *
+                 *     `TOKEN_REVOKED`: The token or session was revoked. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAT_SCOPE_INSUFFICIENT`: The API key lacks the scope this route requires.
+                 *
+                 *     `INSUFFICIENT_ROLE`: The caller's role does not allow this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `NOT_FOUND`: No such object in the caller's organization. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `IDEMPOTENCY_IN_PROGRESS`: A request with this Idempotency-Key is still running; retry later.
+                 *
+                 *     `SERVICE_SLUG_TAKEN`: Another service in the organization has this slug. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAYLOAD_TOO_LARGE`: The body is larger than the server accepts. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNSUPPORTED_MEDIA_TYPE`: The Content-Type is not accepted by this route. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `VALIDATION_FAILED`: The request does not match the schema; see fields.
+                 *
+                 *     `IDEMPOTENCY_KEY_REUSED`: This Idempotency-Key was used with a different request. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `RATE_LIMITED`: Too many requests; see Retry-After.
+                 *
+                 *     `PAT_DAILY_LIMIT_EXCEEDED`: The API key reached its daily cap; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: Something failed on the server; quote the request id. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/services/{id}/uptime": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Uptime percentages over 24 h, 7 d and 30 d, from status history and incident impact (maintenance excluded)
+         * @description Requires scope `services:read`.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * Format: uuid
+                             * @description UUIDv7
+                             */
+                            service_id: string;
+                            /** @description Percent, two decimals, rounded down */
+                            uptime_24h: number;
+                            uptime_7d: number;
+                            uptime_30d: number;
+                        };
+                    };
+                };
+                /** @description `UNAUTHENTICATED`: No credentials were sent.
+                 *
+                 *     `INVALID_TOKEN`: The token is malformed, forged, of the wrong kind, or unknown.
+                 *
+                 *     `TOKEN_EXPIRED`: The token has expired.
+                 *
+                 *     `TOKEN_REVOKED`: The token or session was revoked. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAT_SCOPE_INSUFFICIENT`: The API key lacks the scope this route requires. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `NOT_FOUND`: No such object in the caller's organization. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `VALIDATION_FAILED`: The request does not match the schema; see fields. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `RATE_LIMITED`: Too many requests; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: Something failed on the server; quote the request id. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/services/{id}/status-history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The statuses the service has been in, newest first
+         * @description Requires scope `services:read`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    offset?: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /**
+                                 * Format: uuid
+                                 * @description UUIDv7
+                                 */
+                                id: string;
+                                /**
+                                 * Format: uuid
+                                 * @description UUIDv7
+                                 */
+                                service_id: string;
+                                /** @enum {string} */
+                                status: "operational" | "degraded_performance" | "partial_outage" | "major_outage" | "under_maintenance";
+                                changed_by: string | null;
+                                /**
+                                 * Format: date-time
+                                 * @description RFC 3339, UTC
+                                 */
+                                started_at: string;
+                                ended_at: string | null;
+                            }[];
+                            meta: {
+                                total: number;
+                                limit: number;
+                                offset: number;
+                            };
+                        };
+                    };
+                };
+                /** @description `UNAUTHENTICATED`: No credentials were sent.
+                 *
+                 *     `INVALID_TOKEN`: The token is malformed, forged, of the wrong kind, or unknown.
+                 *
+                 *     `TOKEN_EXPIRED`: The token has expired.
+                 *
+                 *     `TOKEN_REVOKED`: The token or session was revoked. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAT_SCOPE_INSUFFICIENT`: The API key lacks the scope this route requires. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `NOT_FOUND`: No such object in the caller's organization. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `VALIDATION_FAILED`: The request does not match the schema; see fields. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `RATE_LIMITED`: Too many requests; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: Something failed on the server; quote the request id. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integrations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Integrations that send alerts in, newest first
+         * @description Requires scope `integrations:read`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    offset?: number;
+                    platform?: "datadog" | "prometheus" | "grafana" | "pagerduty" | "newrelic" | "cloudwatch" | "signoz" | "generic" | "elasticsearch";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /**
+                                 * Format: uuid
+                                 * @description UUIDv7
+                                 */
+                                id: string;
+                                /** @enum {string} */
+                                platform: "datadog" | "prometheus" | "grafana" | "pagerduty" | "newrelic" | "cloudwatch" | "signoz" | "generic" | "elasticsearch";
+                                name: string;
+                                enabled: boolean;
+                                /** @description The URL without the secret: send the secret as "Authorization: Bearer <secret>" or "X-Nightshift-Secret" */
+                                webhook_endpoint: string;
+                                /** @description The first characters of the secret, to recognise it */
+                                secret_prefix: string;
+                                has_signing_secret: boolean;
+                                default_severity: ("critical" | "high" | "medium" | "low") | null;
+                                service_id: string | null;
+                                group_by: string[] | null;
+                                /** @description Platform settings, without credentials */
+                                settings: {
+                                    [key: string]: unknown;
+                                };
+                                /** @description Names of the write-only settings that are set */
+                                credentials_set: string[];
+                                subscription: {
+                                    /** @description SubscriptionConfirmation */
+                                    type: string;
+                                    topic_arn: string;
+                                    subscribe_url: string | null;
+                                    message: string;
+                                    /**
+                                     * Format: date-time
+                                     * @description RFC 3339, UTC
+                                     */
+                                    received_at: string;
+                                } | null;
+                                last_received_at: string | null;
+                                /**
+                                 * Format: date-time
+                                 * @description RFC 3339, UTC
+                                 */
+                                created_at: string;
+                                /**
+                                 * Format: date-time
+                                 * @description RFC 3339, UTC
+                                 */
+                                updated_at: string;
+                            }[];
+                            meta: {
+                                total: number;
+                                limit: number;
+                                offset: number;
+                            };
+                        };
+                    };
+                };
+                /** @description `UNAUTHENTICATED`: No credentials were sent.
+                 *
+                 *     `INVALID_TOKEN`: The token is malformed, forged, of the wrong kind, or unknown.
+                 *
+                 *     `TOKEN_EXPIRED`: The token has expired.
+                 *
+                 *     `TOKEN_REVOKED`: The token or session was revoked. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAT_SCOPE_INSUFFICIENT`: The API key lacks the scope this route requires. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `VALIDATION_FAILED`: The request does not match the schema; see fields. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `RATE_LIMITED`: Too many requests; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: Something failed on the server; quote the request id. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Add an integration; the answer holds its secret and complete webhook_url, shown once
+         * @description Requires scope `integrations:write`; role admin or higher.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Retry-safe key (at most 255 characters); the response is kept 24 h and replayed with Idempotent-Replayed: true */
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        platform: "datadog" | "prometheus" | "grafana" | "pagerduty" | "newrelic" | "cloudwatch" | "signoz" | "generic" | "elasticsearch";
+                        name: string;
+                        /** @default true */
+                        enabled?: boolean;
+                        default_severity?: ("critical" | "high" | "medium" | "low") | null;
+                        service_id?: string | null;
+                        group_by?: string[] | null;
+                        /** @description PagerDuty (V3 subscription signing secret) and Grafana (HMAC secret): signatures are then required and checked. Write-only. */
+                        signing_secret?: string;
+                        /** @description Platform settings; see the platform sub-routes */
+                        settings?: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * Format: uuid
+                             * @description UUIDv7
+                             */
+                            id: string;
+                            /** @enum {string} */
+                            platform: "datadog" | "prometheus" | "grafana" | "pagerduty" | "newrelic" | "cloudwatch" | "signoz" | "generic" | "elasticsearch";
+                            name: string;
+                            enabled: boolean;
+                            /** @description The URL without the secret: send the secret as "Authorization: Bearer <secret>" or "X-Nightshift-Secret" */
+                            webhook_endpoint: string;
+                            /** @description The first characters of the secret, to recognise it */
+                            secret_prefix: string;
+                            has_signing_secret: boolean;
+                            default_severity: ("critical" | "high" | "medium" | "low") | null;
+                            service_id: string | null;
+                            group_by: string[] | null;
+                            /** @description Platform settings, without credentials */
+                            settings: {
+                                [key: string]: unknown;
+                            };
+                            /** @description Names of the write-only settings that are set */
+                            credentials_set: string[];
+                            subscription: {
+                                /** @description SubscriptionConfirmation */
+                                type: string;
+                                topic_arn: string;
+                                subscribe_url: string | null;
+                                message: string;
+                                /**
+                                 * Format: date-time
+                                 * @description RFC 3339, UTC
+                                 */
+                                received_at: string;
+                            } | null;
+                            last_received_at: string | null;
+                            /**
+                             * Format: date-time
+                             * @description RFC 3339, UTC
+                             */
+                            created_at: string;
+                            /**
+                             * Format: date-time
+                             * @description RFC 3339, UTC
+                             */
+                            updated_at: string;
+                            /** @description Shown once: store it now, or rotate to get a new one */
+                            secret: string;
+                            /** @description The complete URL a sender POSTs to, secret included */
+                            webhook_url: string;
+                        };
+                    };
+                };
+                /** @description `MALFORMED_REQUEST`: The body is not valid JSON or form data, or a header is malformed.
+                 *
+                 *     `IDEMPOTENCY_KEY_TOO_LONG`: Idempotency-Key is longer than 255 characters. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNAUTHENTICATED`: No credentials were sent.
+                 *
+                 *     `INVALID_TOKEN`: The token is malformed, forged, of the wrong kind, or unknown.
+                 *
+                 *     `TOKEN_EXPIRED`: The token has expired.
+                 *
+                 *     `TOKEN_REVOKED`: The token or session was revoked. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAT_SCOPE_INSUFFICIENT`: The API key lacks the scope this route requires.
+                 *
+                 *     `INSUFFICIENT_ROLE`: The caller's role does not allow this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `IDEMPOTENCY_IN_PROGRESS`: A request with this Idempotency-Key is still running; retry later. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAYLOAD_TOO_LARGE`: The body is larger than the server accepts. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNSUPPORTED_MEDIA_TYPE`: The Content-Type is not accepted by this route. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `VALIDATION_FAILED`: The request does not match the schema; see fields.
+                 *
+                 *     `IDEMPOTENCY_KEY_REUSED`: This Idempotency-Key was used with a different request. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `RATE_LIMITED`: Too many requests; see Retry-After.
+                 *
+                 *     `PAT_DAILY_LIMIT_EXCEEDED`: The API key reached its daily cap; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: Something failed on the server; quote the request id. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integrations/datadog": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The datadog integrations
+         * @description Requires scope `integrations:read`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    offset?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /**
+                                 * Format: uuid
+                                 * @description UUIDv7
+                                 */
+                                id: string;
+                                /** @enum {string} */
+                                platform: "datadog" | "prometheus" | "grafana" | "pagerduty" | "newrelic" | "cloudwatch" | "signoz" | "generic" | "elasticsearch";
+                                name: string;
+                                enabled: boolean;
+                                /** @description The URL without the secret: send the secret as "Authorization: Bearer <secret>" or "X-Nightshift-Secret" */
+                                webhook_endpoint: string;
+                                /** @description The first characters of the secret, to recognise it */
+                                secret_prefix: string;
+                                has_signing_secret: boolean;
+                                default_severity: ("critical" | "high" | "medium" | "low") | null;
+                                service_id: string | null;
+                                group_by: string[] | null;
+                                /** @description Platform settings, without credentials */
+                                settings: {
+                                    [key: string]: unknown;
+                                };
+                                /** @description Names of the write-only settings that are set */
+                                credentials_set: string[];
+                                subscription: {
+                                    /** @description SubscriptionConfirmation */
+                                    type: string;
+                                    topic_arn: string;
+                                    subscribe_url: string | null;
+                                    message: string;
+                                    /**
+                                     * Format: date-time
+                                     * @description RFC 3339, UTC
+                                     */
+                                    received_at: string;
+                                } | null;
+                                last_received_at: string | null;
+                                /**
+                                 * Format: date-time
+                                 * @description RFC 3339, UTC
+                                 */
+                                created_at: string;
+                                /**
+                                 * Format: date-time
+                                 * @description RFC 3339, UTC
+                                 */
+                                updated_at: string;
+                            }[];
+                            meta: {
+                                total: number;
+                                limit: number;
+                                offset: number;
+                            };
+                        };
+                    };
+                };
+                /** @description `UNAUTHENTICATED`: No credentials were sent.
+                 *
+                 *     `INVALID_TOKEN`: The token is malformed, forged, of the wrong kind, or unknown.
+                 *
+                 *     `TOKEN_EXPIRED`: The token has expired.
+                 *
+                 *     `TOKEN_REVOKED`: The token or session was revoked. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAT_SCOPE_INSUFFICIENT`: The API key lacks the scope this route requires. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `VALIDATION_FAILED`: The request does not match the schema; see fields. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `RATE_LIMITED`: Too many requests; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: Something failed on the server; quote the request id. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Add a datadog integration with its settings; credentials are write-only
+         * @description Requires scope `integrations:write`; role admin or higher.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Retry-safe key (at most 255 characters); the response is kept 24 h and replayed with Idempotent-Replayed: true */
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        /** @default true */
+                        enabled?: boolean;
+                        default_severity?: ("critical" | "high" | "medium" | "low") | null;
+                        service_id?: string | null;
+                        group_by?: string[] | null;
+                        /** @description PagerDuty (V3 subscription signing secret) and Grafana (HMAC secret): signatures are then required and checked. Write-only. */
+                        signing_secret?: string;
+                        settings?: {
+                            /** @enum {string} */
+                            site?: "datadoghq.com" | "us3.datadoghq.com" | "us5.datadoghq.com" | "datadoghq.eu" | "ap1.datadoghq.com" | "ddog-gov.com";
+                            /** @description Write-only: stored encrypted, never returned */
+                            api_key?: string;
+                            /** @description Write-only: stored encrypted, never returned */
+                            application_key?: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * Format: uuid
+                             * @description UUIDv7
+                             */
+                            id: string;
+                            /** @enum {string} */
+                            platform: "datadog" | "prometheus" | "grafana" | "pagerduty" | "newrelic" | "cloudwatch" | "signoz" | "generic" | "elasticsearch";
+                            name: string;
+                            enabled: boolean;
+                            /** @description The URL without the secret: send the secret as "Authorization: Bearer <secret>" or "X-Nightshift-Secret" */
+                            webhook_endpoint: string;
+                            /** @description The first characters of the secret, to recognise it */
+                            secret_prefix: string;
+                            has_signing_secret: boolean;
+                            default_severity: ("critical" | "high" | "medium" | "low") | null;
+                            service_id: string | null;
+                            group_by: string[] | null;
+                            /** @description Platform settings, without credentials */
+                            settings: {
+                                [key: string]: unknown;
+                            };
+                            /** @description Names of the write-only settings that are set */
+                            credentials_set: string[];
+                            subscription: {
+                                /** @description SubscriptionConfirmation */
+                                type: string;
+                                topic_arn: string;
+                                subscribe_url: string | null;
+                                message: string;
+                                /**
+                                 * Format: date-time
+                                 * @description RFC 3339, UTC
+                                 */
+                                received_at: string;
+                            } | null;
+                            last_received_at: string | null;
+                            /**
+                             * Format: date-time
+                             * @description RFC 3339, UTC
+                             */
+                            created_at: string;
+                            /**
+                             * Format: date-time
+                             * @description RFC 3339, UTC
+                             */
+                            updated_at: string;
+                            /** @description Shown once: store it now, or rotate to get a new one */
+                            secret: string;
+                            /** @description The complete URL a sender POSTs to, secret included */
+                            webhook_url: string;
+                        };
+                    };
+                };
+                /** @description `MALFORMED_REQUEST`: The body is not valid JSON or form data, or a header is malformed.
+                 *
+                 *     `IDEMPOTENCY_KEY_TOO_LONG`: Idempotency-Key is longer than 255 characters. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNAUTHENTICATED`: No credentials were sent.
+                 *
+                 *     `INVALID_TOKEN`: The token is malformed, forged, of the wrong kind, or unknown.
+                 *
+                 *     `TOKEN_EXPIRED`: The token has expired.
+                 *
+                 *     `TOKEN_REVOKED`: The token or session was revoked. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAT_SCOPE_INSUFFICIENT`: The API key lacks the scope this route requires.
+                 *
+                 *     `INSUFFICIENT_ROLE`: The caller's role does not allow this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `IDEMPOTENCY_IN_PROGRESS`: A request with this Idempotency-Key is still running; retry later. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAYLOAD_TOO_LARGE`: The body is larger than the server accepts. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNSUPPORTED_MEDIA_TYPE`: The Content-Type is not accepted by this route. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `VALIDATION_FAILED`: The request does not match the schema; see fields.
+                 *
+                 *     `IDEMPOTENCY_KEY_REUSED`: This Idempotency-Key was used with a different request. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `RATE_LIMITED`: Too many requests; see Retry-After.
+                 *
+                 *     `PAT_DAILY_LIMIT_EXCEEDED`: The API key reached its daily cap; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: Something failed on the server; quote the request id. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integrations/newrelic": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The newrelic integrations
+         * @description Requires scope `integrations:read`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    offset?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /**
+                                 * Format: uuid
+                                 * @description UUIDv7
+                                 */
+                                id: string;
+                                /** @enum {string} */
+                                platform: "datadog" | "prometheus" | "grafana" | "pagerduty" | "newrelic" | "cloudwatch" | "signoz" | "generic" | "elasticsearch";
+                                name: string;
+                                enabled: boolean;
+                                /** @description The URL without the secret: send the secret as "Authorization: Bearer <secret>" or "X-Nightshift-Secret" */
+                                webhook_endpoint: string;
+                                /** @description The first characters of the secret, to recognise it */
+                                secret_prefix: string;
+                                has_signing_secret: boolean;
+                                default_severity: ("critical" | "high" | "medium" | "low") | null;
+                                service_id: string | null;
+                                group_by: string[] | null;
+                                /** @description Platform settings, without credentials */
+                                settings: {
+                                    [key: string]: unknown;
+                                };
+                                /** @description Names of the write-only settings that are set */
+                                credentials_set: string[];
+                                subscription: {
+                                    /** @description SubscriptionConfirmation */
+                                    type: string;
+                                    topic_arn: string;
+                                    subscribe_url: string | null;
+                                    message: string;
+                                    /**
+                                     * Format: date-time
+                                     * @description RFC 3339, UTC
+                                     */
+                                    received_at: string;
+                                } | null;
+                                last_received_at: string | null;
+                                /**
+                                 * Format: date-time
+                                 * @description RFC 3339, UTC
+                                 */
+                                created_at: string;
+                                /**
+                                 * Format: date-time
+                                 * @description RFC 3339, UTC
+                                 */
+                                updated_at: string;
+                            }[];
+                            meta: {
+                                total: number;
+                                limit: number;
+                                offset: number;
+                            };
+                        };
+                    };
+                };
+                /** @description `UNAUTHENTICATED`: No credentials were sent.
+                 *
+                 *     `INVALID_TOKEN`: The token is malformed, forged, of the wrong kind, or unknown.
+                 *
+                 *     `TOKEN_EXPIRED`: The token has expired.
+                 *
+                 *     `TOKEN_REVOKED`: The token or session was revoked. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAT_SCOPE_INSUFFICIENT`: The API key lacks the scope this route requires. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `VALIDATION_FAILED`: The request does not match the schema; see fields. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `RATE_LIMITED`: Too many requests; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: Something failed on the server; quote the request id. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Add a newrelic integration with its settings; credentials are write-only
+         * @description Requires scope `integrations:write`; role admin or higher.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Retry-safe key (at most 255 characters); the response is kept 24 h and replayed with Idempotent-Replayed: true */
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        /** @default true */
+                        enabled?: boolean;
+                        default_severity?: ("critical" | "high" | "medium" | "low") | null;
+                        service_id?: string | null;
+                        group_by?: string[] | null;
+                        /** @description PagerDuty (V3 subscription signing secret) and Grafana (HMAC secret): signatures are then required and checked. Write-only. */
+                        signing_secret?: string;
+                        settings?: {
+                            account_id?: string;
+                            /** @enum {string} */
+                            region?: "us" | "eu";
+                            /** @description Write-only: stored encrypted, never returned */
+                            api_key?: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * Format: uuid
+                             * @description UUIDv7
+                             */
+                            id: string;
+                            /** @enum {string} */
+                            platform: "datadog" | "prometheus" | "grafana" | "pagerduty" | "newrelic" | "cloudwatch" | "signoz" | "generic" | "elasticsearch";
+                            name: string;
+                            enabled: boolean;
+                            /** @description The URL without the secret: send the secret as "Authorization: Bearer <secret>" or "X-Nightshift-Secret" */
+                            webhook_endpoint: string;
+                            /** @description The first characters of the secret, to recognise it */
+                            secret_prefix: string;
+                            has_signing_secret: boolean;
+                            default_severity: ("critical" | "high" | "medium" | "low") | null;
+                            service_id: string | null;
+                            group_by: string[] | null;
+                            /** @description Platform settings, without credentials */
+                            settings: {
+                                [key: string]: unknown;
+                            };
+                            /** @description Names of the write-only settings that are set */
+                            credentials_set: string[];
+                            subscription: {
+                                /** @description SubscriptionConfirmation */
+                                type: string;
+                                topic_arn: string;
+                                subscribe_url: string | null;
+                                message: string;
+                                /**
+                                 * Format: date-time
+                                 * @description RFC 3339, UTC
+                                 */
+                                received_at: string;
+                            } | null;
+                            last_received_at: string | null;
+                            /**
+                             * Format: date-time
+                             * @description RFC 3339, UTC
+                             */
+                            created_at: string;
+                            /**
+                             * Format: date-time
+                             * @description RFC 3339, UTC
+                             */
+                            updated_at: string;
+                            /** @description Shown once: store it now, or rotate to get a new one */
+                            secret: string;
+                            /** @description The complete URL a sender POSTs to, secret included */
+                            webhook_url: string;
+                        };
+                    };
+                };
+                /** @description `MALFORMED_REQUEST`: The body is not valid JSON or form data, or a header is malformed.
+                 *
+                 *     `IDEMPOTENCY_KEY_TOO_LONG`: Idempotency-Key is longer than 255 characters. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNAUTHENTICATED`: No credentials were sent.
+                 *
+                 *     `INVALID_TOKEN`: The token is malformed, forged, of the wrong kind, or unknown.
+                 *
+                 *     `TOKEN_EXPIRED`: The token has expired.
+                 *
+                 *     `TOKEN_REVOKED`: The token or session was revoked. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAT_SCOPE_INSUFFICIENT`: The API key lacks the scope this route requires.
+                 *
+                 *     `INSUFFICIENT_ROLE`: The caller's role does not allow this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `IDEMPOTENCY_IN_PROGRESS`: A request with this Idempotency-Key is still running; retry later. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAYLOAD_TOO_LARGE`: The body is larger than the server accepts. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNSUPPORTED_MEDIA_TYPE`: The Content-Type is not accepted by this route. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `VALIDATION_FAILED`: The request does not match the schema; see fields.
+                 *
+                 *     `IDEMPOTENCY_KEY_REUSED`: This Idempotency-Key was used with a different request. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `RATE_LIMITED`: Too many requests; see Retry-After.
+                 *
+                 *     `PAT_DAILY_LIMIT_EXCEEDED`: The API key reached its daily cap; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: Something failed on the server; quote the request id. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integrations/elasticsearch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The elasticsearch integrations
+         * @description Requires scope `integrations:read`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    offset?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /**
+                                 * Format: uuid
+                                 * @description UUIDv7
+                                 */
+                                id: string;
+                                /** @enum {string} */
+                                platform: "datadog" | "prometheus" | "grafana" | "pagerduty" | "newrelic" | "cloudwatch" | "signoz" | "generic" | "elasticsearch";
+                                name: string;
+                                enabled: boolean;
+                                /** @description The URL without the secret: send the secret as "Authorization: Bearer <secret>" or "X-Nightshift-Secret" */
+                                webhook_endpoint: string;
+                                /** @description The first characters of the secret, to recognise it */
+                                secret_prefix: string;
+                                has_signing_secret: boolean;
+                                default_severity: ("critical" | "high" | "medium" | "low") | null;
+                                service_id: string | null;
+                                group_by: string[] | null;
+                                /** @description Platform settings, without credentials */
+                                settings: {
+                                    [key: string]: unknown;
+                                };
+                                /** @description Names of the write-only settings that are set */
+                                credentials_set: string[];
+                                subscription: {
+                                    /** @description SubscriptionConfirmation */
+                                    type: string;
+                                    topic_arn: string;
+                                    subscribe_url: string | null;
+                                    message: string;
+                                    /**
+                                     * Format: date-time
+                                     * @description RFC 3339, UTC
+                                     */
+                                    received_at: string;
+                                } | null;
+                                last_received_at: string | null;
+                                /**
+                                 * Format: date-time
+                                 * @description RFC 3339, UTC
+                                 */
+                                created_at: string;
+                                /**
+                                 * Format: date-time
+                                 * @description RFC 3339, UTC
+                                 */
+                                updated_at: string;
+                            }[];
+                            meta: {
+                                total: number;
+                                limit: number;
+                                offset: number;
+                            };
+                        };
+                    };
+                };
+                /** @description `UNAUTHENTICATED`: No credentials were sent.
+                 *
+                 *     `INVALID_TOKEN`: The token is malformed, forged, of the wrong kind, or unknown.
+                 *
+                 *     `TOKEN_EXPIRED`: The token has expired.
+                 *
+                 *     `TOKEN_REVOKED`: The token or session was revoked. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAT_SCOPE_INSUFFICIENT`: The API key lacks the scope this route requires. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `VALIDATION_FAILED`: The request does not match the schema; see fields. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `RATE_LIMITED`: Too many requests; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: Something failed on the server; quote the request id. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Add a elasticsearch integration with its settings; credentials are write-only
+         * @description Requires scope `integrations:write`; role admin or higher.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Retry-safe key (at most 255 characters); the response is kept 24 h and replayed with Idempotent-Replayed: true */
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        /** @default true */
+                        enabled?: boolean;
+                        default_severity?: ("critical" | "high" | "medium" | "low") | null;
+                        service_id?: string | null;
+                        group_by?: string[] | null;
+                        /** @description PagerDuty (V3 subscription signing secret) and Grafana (HMAC secret): signatures are then required and checked. Write-only. */
+                        signing_secret?: string;
+                        settings?: {
+                            /** @description http(s) URL */
+                            url?: string;
+                            index_pattern?: string;
+                            username?: string;
+                            /** @description Write-only: stored encrypted, never returned */
+                            password?: string;
+                            /** @description Write-only: stored encrypted, never returned */
+                            api_key?: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * Format: uuid
+                             * @description UUIDv7
+                             */
+                            id: string;
+                            /** @enum {string} */
+                            platform: "datadog" | "prometheus" | "grafana" | "pagerduty" | "newrelic" | "cloudwatch" | "signoz" | "generic" | "elasticsearch";
+                            name: string;
+                            enabled: boolean;
+                            /** @description The URL without the secret: send the secret as "Authorization: Bearer <secret>" or "X-Nightshift-Secret" */
+                            webhook_endpoint: string;
+                            /** @description The first characters of the secret, to recognise it */
+                            secret_prefix: string;
+                            has_signing_secret: boolean;
+                            default_severity: ("critical" | "high" | "medium" | "low") | null;
+                            service_id: string | null;
+                            group_by: string[] | null;
+                            /** @description Platform settings, without credentials */
+                            settings: {
+                                [key: string]: unknown;
+                            };
+                            /** @description Names of the write-only settings that are set */
+                            credentials_set: string[];
+                            subscription: {
+                                /** @description SubscriptionConfirmation */
+                                type: string;
+                                topic_arn: string;
+                                subscribe_url: string | null;
+                                message: string;
+                                /**
+                                 * Format: date-time
+                                 * @description RFC 3339, UTC
+                                 */
+                                received_at: string;
+                            } | null;
+                            last_received_at: string | null;
+                            /**
+                             * Format: date-time
+                             * @description RFC 3339, UTC
+                             */
+                            created_at: string;
+                            /**
+                             * Format: date-time
+                             * @description RFC 3339, UTC
+                             */
+                            updated_at: string;
+                            /** @description Shown once: store it now, or rotate to get a new one */
+                            secret: string;
+                            /** @description The complete URL a sender POSTs to, secret included */
+                            webhook_url: string;
+                        };
+                    };
+                };
+                /** @description `MALFORMED_REQUEST`: The body is not valid JSON or form data, or a header is malformed.
+                 *
+                 *     `IDEMPOTENCY_KEY_TOO_LONG`: Idempotency-Key is longer than 255 characters. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNAUTHENTICATED`: No credentials were sent.
+                 *
+                 *     `INVALID_TOKEN`: The token is malformed, forged, of the wrong kind, or unknown.
+                 *
+                 *     `TOKEN_EXPIRED`: The token has expired.
+                 *
+                 *     `TOKEN_REVOKED`: The token or session was revoked. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAT_SCOPE_INSUFFICIENT`: The API key lacks the scope this route requires.
+                 *
+                 *     `INSUFFICIENT_ROLE`: The caller's role does not allow this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `IDEMPOTENCY_IN_PROGRESS`: A request with this Idempotency-Key is still running; retry later. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAYLOAD_TOO_LARGE`: The body is larger than the server accepts. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNSUPPORTED_MEDIA_TYPE`: The Content-Type is not accepted by this route. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `VALIDATION_FAILED`: The request does not match the schema; see fields.
+                 *
+                 *     `IDEMPOTENCY_KEY_REUSED`: This Idempotency-Key was used with a different request. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `RATE_LIMITED`: Too many requests; see Retry-After.
+                 *
+                 *     `PAT_DAILY_LIMIT_EXCEEDED`: The API key reached its daily cap; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: Something failed on the server; quote the request id. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integrations/signoz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The signoz integrations
+         * @description Requires scope `integrations:read`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    offset?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /**
+                                 * Format: uuid
+                                 * @description UUIDv7
+                                 */
+                                id: string;
+                                /** @enum {string} */
+                                platform: "datadog" | "prometheus" | "grafana" | "pagerduty" | "newrelic" | "cloudwatch" | "signoz" | "generic" | "elasticsearch";
+                                name: string;
+                                enabled: boolean;
+                                /** @description The URL without the secret: send the secret as "Authorization: Bearer <secret>" or "X-Nightshift-Secret" */
+                                webhook_endpoint: string;
+                                /** @description The first characters of the secret, to recognise it */
+                                secret_prefix: string;
+                                has_signing_secret: boolean;
+                                default_severity: ("critical" | "high" | "medium" | "low") | null;
+                                service_id: string | null;
+                                group_by: string[] | null;
+                                /** @description Platform settings, without credentials */
+                                settings: {
+                                    [key: string]: unknown;
+                                };
+                                /** @description Names of the write-only settings that are set */
+                                credentials_set: string[];
+                                subscription: {
+                                    /** @description SubscriptionConfirmation */
+                                    type: string;
+                                    topic_arn: string;
+                                    subscribe_url: string | null;
+                                    message: string;
+                                    /**
+                                     * Format: date-time
+                                     * @description RFC 3339, UTC
+                                     */
+                                    received_at: string;
+                                } | null;
+                                last_received_at: string | null;
+                                /**
+                                 * Format: date-time
+                                 * @description RFC 3339, UTC
+                                 */
+                                created_at: string;
+                                /**
+                                 * Format: date-time
+                                 * @description RFC 3339, UTC
+                                 */
+                                updated_at: string;
+                            }[];
+                            meta: {
+                                total: number;
+                                limit: number;
+                                offset: number;
+                            };
+                        };
+                    };
+                };
+                /** @description `UNAUTHENTICATED`: No credentials were sent.
+                 *
+                 *     `INVALID_TOKEN`: The token is malformed, forged, of the wrong kind, or unknown.
+                 *
+                 *     `TOKEN_EXPIRED`: The token has expired.
+                 *
+                 *     `TOKEN_REVOKED`: The token or session was revoked. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAT_SCOPE_INSUFFICIENT`: The API key lacks the scope this route requires. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `VALIDATION_FAILED`: The request does not match the schema; see fields. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `RATE_LIMITED`: Too many requests; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: Something failed on the server; quote the request id. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Add a signoz integration with its settings; credentials are write-only
+         * @description Requires scope `integrations:write`; role admin or higher.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Retry-safe key (at most 255 characters); the response is kept 24 h and replayed with Idempotent-Replayed: true */
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        /** @default true */
+                        enabled?: boolean;
+                        default_severity?: ("critical" | "high" | "medium" | "low") | null;
+                        service_id?: string | null;
+                        group_by?: string[] | null;
+                        /** @description PagerDuty (V3 subscription signing secret) and Grafana (HMAC secret): signatures are then required and checked. Write-only. */
+                        signing_secret?: string;
+                        settings?: {
+                            /** @description http(s) URL */
+                            url?: string;
+                            /** @description Write-only: stored encrypted, never returned */
+                            api_key?: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * Format: uuid
+                             * @description UUIDv7
+                             */
+                            id: string;
+                            /** @enum {string} */
+                            platform: "datadog" | "prometheus" | "grafana" | "pagerduty" | "newrelic" | "cloudwatch" | "signoz" | "generic" | "elasticsearch";
+                            name: string;
+                            enabled: boolean;
+                            /** @description The URL without the secret: send the secret as "Authorization: Bearer <secret>" or "X-Nightshift-Secret" */
+                            webhook_endpoint: string;
+                            /** @description The first characters of the secret, to recognise it */
+                            secret_prefix: string;
+                            has_signing_secret: boolean;
+                            default_severity: ("critical" | "high" | "medium" | "low") | null;
+                            service_id: string | null;
+                            group_by: string[] | null;
+                            /** @description Platform settings, without credentials */
+                            settings: {
+                                [key: string]: unknown;
+                            };
+                            /** @description Names of the write-only settings that are set */
+                            credentials_set: string[];
+                            subscription: {
+                                /** @description SubscriptionConfirmation */
+                                type: string;
+                                topic_arn: string;
+                                subscribe_url: string | null;
+                                message: string;
+                                /**
+                                 * Format: date-time
+                                 * @description RFC 3339, UTC
+                                 */
+                                received_at: string;
+                            } | null;
+                            last_received_at: string | null;
+                            /**
+                             * Format: date-time
+                             * @description RFC 3339, UTC
+                             */
+                            created_at: string;
+                            /**
+                             * Format: date-time
+                             * @description RFC 3339, UTC
+                             */
+                            updated_at: string;
+                            /** @description Shown once: store it now, or rotate to get a new one */
+                            secret: string;
+                            /** @description The complete URL a sender POSTs to, secret included */
+                            webhook_url: string;
+                        };
+                    };
+                };
+                /** @description `MALFORMED_REQUEST`: The body is not valid JSON or form data, or a header is malformed.
+                 *
+                 *     `IDEMPOTENCY_KEY_TOO_LONG`: Idempotency-Key is longer than 255 characters. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNAUTHENTICATED`: No credentials were sent.
+                 *
+                 *     `INVALID_TOKEN`: The token is malformed, forged, of the wrong kind, or unknown.
+                 *
+                 *     `TOKEN_EXPIRED`: The token has expired.
+                 *
+                 *     `TOKEN_REVOKED`: The token or session was revoked. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAT_SCOPE_INSUFFICIENT`: The API key lacks the scope this route requires.
+                 *
+                 *     `INSUFFICIENT_ROLE`: The caller's role does not allow this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `IDEMPOTENCY_IN_PROGRESS`: A request with this Idempotency-Key is still running; retry later. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAYLOAD_TOO_LARGE`: The body is larger than the server accepts. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNSUPPORTED_MEDIA_TYPE`: The Content-Type is not accepted by this route. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `VALIDATION_FAILED`: The request does not match the schema; see fields.
+                 *
+                 *     `IDEMPOTENCY_KEY_REUSED`: This Idempotency-Key was used with a different request. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `RATE_LIMITED`: Too many requests; see Retry-After.
+                 *
+                 *     `PAT_DAILY_LIMIT_EXCEEDED`: The API key reached its daily cap; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: Something failed on the server; quote the request id. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integrations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One integration (its secret is never shown again)
+         * @description Requires scope `integrations:read`.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * Format: uuid
+                             * @description UUIDv7
+                             */
+                            id: string;
+                            /** @enum {string} */
+                            platform: "datadog" | "prometheus" | "grafana" | "pagerduty" | "newrelic" | "cloudwatch" | "signoz" | "generic" | "elasticsearch";
+                            name: string;
+                            enabled: boolean;
+                            /** @description The URL without the secret: send the secret as "Authorization: Bearer <secret>" or "X-Nightshift-Secret" */
+                            webhook_endpoint: string;
+                            /** @description The first characters of the secret, to recognise it */
+                            secret_prefix: string;
+                            has_signing_secret: boolean;
+                            default_severity: ("critical" | "high" | "medium" | "low") | null;
+                            service_id: string | null;
+                            group_by: string[] | null;
+                            /** @description Platform settings, without credentials */
+                            settings: {
+                                [key: string]: unknown;
+                            };
+                            /** @description Names of the write-only settings that are set */
+                            credentials_set: string[];
+                            subscription: {
+                                /** @description SubscriptionConfirmation */
+                                type: string;
+                                topic_arn: string;
+                                subscribe_url: string | null;
+                                message: string;
+                                /**
+                                 * Format: date-time
+                                 * @description RFC 3339, UTC
+                                 */
+                                received_at: string;
+                            } | null;
+                            last_received_at: string | null;
+                            /**
+                             * Format: date-time
+                             * @description RFC 3339, UTC
+                             */
+                            created_at: string;
+                            /**
+                             * Format: date-time
+                             * @description RFC 3339, UTC
+                             */
+                            updated_at: string;
+                        };
+                    };
+                };
+                /** @description `UNAUTHENTICATED`: No credentials were sent.
+                 *
+                 *     `INVALID_TOKEN`: The token is malformed, forged, of the wrong kind, or unknown.
+                 *
+                 *     `TOKEN_EXPIRED`: The token has expired.
+                 *
+                 *     `TOKEN_REVOKED`: The token or session was revoked. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAT_SCOPE_INSUFFICIENT`: The API key lacks the scope this route requires. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `NOT_FOUND`: No such object in the caller's organization. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `VALIDATION_FAILED`: The request does not match the schema; see fields. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `RATE_LIMITED`: Too many requests; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: Something failed on the server; quote the request id. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /**
+         * Remove an integration; its secret stops working at once
+         * @description Requires scope `integrations:write`; role admin or higher.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Retry-safe key (at most 255 characters); the response is kept 24 h and replayed with Idempotent-Replayed: true */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description `MALFORMED_REQUEST`: The body is not valid JSON or form data, or a header is malformed.
+                 *
+                 *     `IDEMPOTENCY_KEY_TOO_LONG`: Idempotency-Key is longer than 255 characters. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNAUTHENTICATED`: No credentials were sent.
+                 *
+                 *     `INVALID_TOKEN`: The token is malformed, forged, of the wrong kind, or unknown.
+                 *
+                 *     `TOKEN_EXPIRED`: The token has expired.
+                 *
+                 *     `TOKEN_REVOKED`: The token or session was revoked. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAT_SCOPE_INSUFFICIENT`: The API key lacks the scope this route requires.
+                 *
+                 *     `INSUFFICIENT_ROLE`: The caller's role does not allow this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `NOT_FOUND`: No such object in the caller's organization. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `IDEMPOTENCY_IN_PROGRESS`: A request with this Idempotency-Key is still running; retry later. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAYLOAD_TOO_LARGE`: The body is larger than the server accepts. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNSUPPORTED_MEDIA_TYPE`: The Content-Type is not accepted by this route. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `VALIDATION_FAILED`: The request does not match the schema; see fields.
+                 *
+                 *     `IDEMPOTENCY_KEY_REUSED`: This Idempotency-Key was used with a different request. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `RATE_LIMITED`: Too many requests; see Retry-After.
+                 *
+                 *     `PAT_DAILY_LIMIT_EXCEEDED`: The API key reached its daily cap; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: Something failed on the server; quote the request id. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /**
+         * Rename, enable or disable, change routing, signing secret or settings
+         * @description Requires scope `integrations:write`; role admin or higher.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Retry-safe key (at most 255 characters); the response is kept 24 h and replayed with Idempotent-Replayed: true */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        enabled?: boolean;
+                        default_severity?: ("critical" | "high" | "medium" | "low") | null;
+                        service_id?: string | null;
+                        group_by?: string[] | null;
+                        signing_secret?: string | null;
+                        /** @description Merged into the current settings; null removes a setting */
+                        settings?: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * Format: uuid
+                             * @description UUIDv7
+                             */
+                            id: string;
+                            /** @enum {string} */
+                            platform: "datadog" | "prometheus" | "grafana" | "pagerduty" | "newrelic" | "cloudwatch" | "signoz" | "generic" | "elasticsearch";
+                            name: string;
+                            enabled: boolean;
+                            /** @description The URL without the secret: send the secret as "Authorization: Bearer <secret>" or "X-Nightshift-Secret" */
+                            webhook_endpoint: string;
+                            /** @description The first characters of the secret, to recognise it */
+                            secret_prefix: string;
+                            has_signing_secret: boolean;
+                            default_severity: ("critical" | "high" | "medium" | "low") | null;
+                            service_id: string | null;
+                            group_by: string[] | null;
+                            /** @description Platform settings, without credentials */
+                            settings: {
+                                [key: string]: unknown;
+                            };
+                            /** @description Names of the write-only settings that are set */
+                            credentials_set: string[];
+                            subscription: {
+                                /** @description SubscriptionConfirmation */
+                                type: string;
+                                topic_arn: string;
+                                subscribe_url: string | null;
+                                message: string;
+                                /**
+                                 * Format: date-time
+                                 * @description RFC 3339, UTC
+                                 */
+                                received_at: string;
+                            } | null;
+                            last_received_at: string | null;
+                            /**
+                             * Format: date-time
+                             * @description RFC 3339, UTC
+                             */
+                            created_at: string;
+                            /**
+                             * Format: date-time
+                             * @description RFC 3339, UTC
+                             */
+                            updated_at: string;
+                        };
+                    };
+                };
+                /** @description `MALFORMED_REQUEST`: The body is not valid JSON or form data, or a header is malformed.
+                 *
+                 *     `IDEMPOTENCY_KEY_TOO_LONG`: Idempotency-Key is longer than 255 characters. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNAUTHENTICATED`: No credentials were sent.
+                 *
+                 *     `INVALID_TOKEN`: The token is malformed, forged, of the wrong kind, or unknown.
+                 *
+                 *     `TOKEN_EXPIRED`: The token has expired.
+                 *
+                 *     `TOKEN_REVOKED`: The token or session was revoked. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAT_SCOPE_INSUFFICIENT`: The API key lacks the scope this route requires.
+                 *
+                 *     `INSUFFICIENT_ROLE`: The caller's role does not allow this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `NOT_FOUND`: No such object in the caller's organization. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `IDEMPOTENCY_IN_PROGRESS`: A request with this Idempotency-Key is still running; retry later. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAYLOAD_TOO_LARGE`: The body is larger than the server accepts. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNSUPPORTED_MEDIA_TYPE`: The Content-Type is not accepted by this route. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `VALIDATION_FAILED`: The request does not match the schema; see fields.
+                 *
+                 *     `IDEMPOTENCY_KEY_REUSED`: This Idempotency-Key was used with a different request. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `RATE_LIMITED`: Too many requests; see Retry-After.
+                 *
+                 *     `PAT_DAILY_LIMIT_EXCEEDED`: The API key reached its daily cap; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: Something failed on the server; quote the request id. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/integrations/{id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Issue a new secret (shown once); the old one stops working at once
+         * @description Requires scope `integrations:write`; role admin or higher.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Retry-safe key (at most 255 characters); the response is kept 24 h and replayed with Idempotent-Replayed: true */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            /** @description Nothing: a new random secret is made */
+            requestBody: {
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * Format: uuid
+                             * @description UUIDv7
+                             */
+                            id: string;
+                            /** @enum {string} */
+                            platform: "datadog" | "prometheus" | "grafana" | "pagerduty" | "newrelic" | "cloudwatch" | "signoz" | "generic" | "elasticsearch";
+                            name: string;
+                            enabled: boolean;
+                            /** @description The URL without the secret: send the secret as "Authorization: Bearer <secret>" or "X-Nightshift-Secret" */
+                            webhook_endpoint: string;
+                            /** @description The first characters of the secret, to recognise it */
+                            secret_prefix: string;
+                            has_signing_secret: boolean;
+                            default_severity: ("critical" | "high" | "medium" | "low") | null;
+                            service_id: string | null;
+                            group_by: string[] | null;
+                            /** @description Platform settings, without credentials */
+                            settings: {
+                                [key: string]: unknown;
+                            };
+                            /** @description Names of the write-only settings that are set */
+                            credentials_set: string[];
+                            subscription: {
+                                /** @description SubscriptionConfirmation */
+                                type: string;
+                                topic_arn: string;
+                                subscribe_url: string | null;
+                                message: string;
+                                /**
+                                 * Format: date-time
+                                 * @description RFC 3339, UTC
+                                 */
+                                received_at: string;
+                            } | null;
+                            last_received_at: string | null;
+                            /**
+                             * Format: date-time
+                             * @description RFC 3339, UTC
+                             */
+                            created_at: string;
+                            /**
+                             * Format: date-time
+                             * @description RFC 3339, UTC
+                             */
+                            updated_at: string;
+                            /** @description Shown once: store it now, or rotate to get a new one */
+                            secret: string;
+                            /** @description The complete URL a sender POSTs to, secret included */
+                            webhook_url: string;
+                        };
+                    };
+                };
+                /** @description `MALFORMED_REQUEST`: The body is not valid JSON or form data, or a header is malformed.
+                 *
+                 *     `IDEMPOTENCY_KEY_TOO_LONG`: Idempotency-Key is longer than 255 characters. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNAUTHENTICATED`: No credentials were sent.
+                 *
+                 *     `INVALID_TOKEN`: The token is malformed, forged, of the wrong kind, or unknown.
+                 *
+                 *     `TOKEN_EXPIRED`: The token has expired.
+                 *
+                 *     `TOKEN_REVOKED`: The token or session was revoked. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAT_SCOPE_INSUFFICIENT`: The API key lacks the scope this route requires.
+                 *
+                 *     `INSUFFICIENT_ROLE`: The caller's role does not allow this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `NOT_FOUND`: No such object in the caller's organization. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `IDEMPOTENCY_IN_PROGRESS`: A request with this Idempotency-Key is still running; retry later. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAYLOAD_TOO_LARGE`: The body is larger than the server accepts. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNSUPPORTED_MEDIA_TYPE`: The Content-Type is not accepted by this route. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `VALIDATION_FAILED`: The request does not match the schema; see fields.
+                 *
+                 *     `IDEMPOTENCY_KEY_REUSED`: This Idempotency-Key was used with a different request. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `RATE_LIMITED`: Too many requests; see Retry-After.
+                 *
+                 *     `PAT_DAILY_LIMIT_EXCEEDED`: The API key reached its daily cap; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: Something failed on the server; quote the request id. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Alerts received from integrations, newest first
+         * @description Requires scope `alerts:read`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    offset?: number;
+                    status?: "firing" | "resolved";
+                    severity?: "critical" | "high" | "medium" | "low";
+                    integration_id?: string;
+                    incident_id?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /**
+                                 * Format: uuid
+                                 * @description UUIDv7
+                                 */
+                                id: string;
+                                /** @enum {string} */
+                                status: "firing" | "resolved";
+                                title: string;
+                                /** @enum {string} */
+                                severity: "critical" | "high" | "medium" | "low";
+                                /** @description The platform that sent it, e.g. prometheus */
+                                source: string;
+                                /**
+                                 * Format: uuid
+                                 * @description UUIDv7
+                                 */
+                                integration_id: string;
+                                /** @description The source's own identity for the alert, verbatim */
+                                dedup_key: string;
+                                group_key: string | null;
+                                labels: {
+                                    [key: string]: string;
+                                };
+                                links: {
+                                    href: string;
+                                    text: string;
+                                }[];
+                                starts_at: string | null;
+                                ends_at: string | null;
+                                /**
+                                 * Format: date-time
+                                 * @description RFC 3339, UTC
+                                 */
+                                received_at: string;
+                                /**
+                                 * Format: uuid
+                                 * @description UUIDv7
+                                 */
+                                incident_id: string;
+                                description: string;
+                                /**
+                                 * Format: date-time
+                                 * @description RFC 3339, UTC
+                                 */
+                                last_received_at: string;
+                            }[];
+                            meta: {
+                                total: number;
+                                limit: number;
+                                offset: number;
+                            };
+                        };
+                    };
+                };
+                /** @description `UNAUTHENTICATED`: No credentials were sent.
+                 *
+                 *     `INVALID_TOKEN`: The token is malformed, forged, of the wrong kind, or unknown.
+                 *
+                 *     `TOKEN_EXPIRED`: The token has expired.
+                 *
+                 *     `TOKEN_REVOKED`: The token or session was revoked. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAT_SCOPE_INSUFFICIENT`: The API key lacks the scope this route requires. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `VALIDATION_FAILED`: The request does not match the schema; see fields. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `RATE_LIMITED`: Too many requests; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: Something failed on the server; quote the request id. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integrations/{id}/dead-letters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Payloads this integration sent that no parser understood (answered 422), newest first; admins
+         * @description Requires scope `integrations:read`; role admin or higher.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    offset?: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /**
+                                 * Format: uuid
+                                 * @description UUIDv7
+                                 */
+                                id: string;
+                                /**
+                                 * Format: uuid
+                                 * @description UUIDv7
+                                 */
+                                integration_id: string;
+                                platform: string;
+                                /** @description The error code the sender got */
+                                reason: string;
+                                message: string;
+                                content_type: string | null;
+                                /** @description Request headers, without credentials or signatures */
+                                headers: {
+                                    [key: string]: string;
+                                };
+                                /** @description The payload as received (UTF-8), cut at 64 KiB */
+                                body: string;
+                                body_bytes: number;
+                                truncated: boolean;
+                                request_id: string | null;
+                                /**
+                                 * Format: date-time
+                                 * @description RFC 3339, UTC
+                                 */
+                                received_at: string;
+                            }[];
+                            meta: {
+                                total: number;
+                                limit: number;
+                                offset: number;
+                            };
+                        };
+                    };
+                };
+                /** @description `UNAUTHENTICATED`: No credentials were sent.
+                 *
+                 *     `INVALID_TOKEN`: The token is malformed, forged, of the wrong kind, or unknown.
+                 *
+                 *     `TOKEN_EXPIRED`: The token has expired.
+                 *
+                 *     `TOKEN_REVOKED`: The token or session was revoked. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAT_SCOPE_INSUFFICIENT`: The API key lacks the scope this route requires.
+                 *
+                 *     `INSUFFICIENT_ROLE`: The caller's role does not allow this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `NOT_FOUND`: No such object in the caller's organization. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `VALIDATION_FAILED`: The request does not match the schema; see fields. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `RATE_LIMITED`: Too many requests; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: Something failed on the server; quote the request id. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integrations/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a test alert in the platform's own format through the same parser and correlation as a real one
+         * @description Requires scope `integrations:write`; role engineer or higher.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Retry-safe key (at most 255 characters); the response is kept 24 h and replayed with Idempotent-Replayed: true */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @default firing
+                         * @enum {string}
+                         */
+                        status?: "firing" | "resolved";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            delivery_id: string | null;
+                            /** @description This delivery id was handled before: nothing changed, this is the first answer again */
+                            duplicate: boolean;
+                            /** @description Alerts read from the payload */
+                            accepted: number;
+                            ignored: string | null;
+                            alerts: {
+                                id: string | null;
+                                dedup_key: string;
+                                /** @enum {string} */
+                                status: "firing" | "resolved";
+                                incident_id: string | null;
+                                /**
+                                 * @description opened a new incident, joined an open one, fired again, refreshed, resolved, unchanged, or ignored (a resolve for an alert never seen)
+                                 * @enum {string}
+                                 */
+                                action: "opened" | "joined" | "refired" | "updated" | "resolved" | "unchanged" | "ignored";
+                            }[];
+                            incidents_opened: string[];
+                            incidents_resolved: string[];
+                            subscription: {
+                                topic_arn: string;
+                                subscribe_url: string | null;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description `MALFORMED_REQUEST`: The body is not valid JSON or form data, or a header is malformed.
+                 *
+                 *     `IDEMPOTENCY_KEY_TOO_LONG`: Idempotency-Key is longer than 255 characters. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNAUTHENTICATED`: No credentials were sent.
+                 *
+                 *     `INVALID_TOKEN`: The token is malformed, forged, of the wrong kind, or unknown.
+                 *
+                 *     `TOKEN_EXPIRED`: The token has expired.
+                 *
+                 *     `TOKEN_REVOKED`: The token or session was revoked. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAT_SCOPE_INSUFFICIENT`: The API key lacks the scope this route requires.
+                 *
+                 *     `INSUFFICIENT_ROLE`: The caller's role does not allow this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `NOT_FOUND`: No such object in the caller's organization. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `IDEMPOTENCY_IN_PROGRESS`: A request with this Idempotency-Key is still running; retry later. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAYLOAD_TOO_LARGE`: The body is larger than the server accepts. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNSUPPORTED_MEDIA_TYPE`: The Content-Type is not accepted by this route. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `VALIDATION_FAILED`: The request does not match the schema; see fields.
+                 *
+                 *     `IDEMPOTENCY_KEY_REUSED`: This Idempotency-Key was used with a different request. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `RATE_LIMITED`: Too many requests; see Retry-After.
+                 *
+                 *     `PAT_DAILY_LIMIT_EXCEEDED`: The API key reached its daily cap; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: Something failed on the server; quote the request id. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/datadog": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Datadog Webhooks integration: the default template or one with $ALERT_ID, $ALERT_TRANSITION, $ALERT_SCOPE. Secret in a header. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Retry-safe key (at most 255 characters); the response is kept 24 h and replayed with Idempotent-Replayed: true */
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            /** @description The platform's own payload (application/json; SNS sends text/plain) */
+            requestBody: {
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            delivery_id: string | null;
+                            /** @description This delivery id was handled before: nothing changed, this is the first answer again */
+                            duplicate: boolean;
+                            /** @description Alerts read from the payload */
+                            accepted: number;
+                            ignored: string | null;
+                            alerts: {
+                                id: string | null;
+                                dedup_key: string;
+                                /** @enum {string} */
+                                status: "firing" | "resolved";
+                                incident_id: string | null;
+                                /**
+                                 * @description opened a new incident, joined an open one, fired again, refreshed, resolved, unchanged, or ignored (a resolve for an alert never seen)
+                                 * @enum {string}
+                                 */
+                                action: "opened" | "joined" | "refired" | "updated" | "resolved" | "unchanged" | "ignored";
+                            }[];
+                            incidents_opened: string[];
+                            incidents_resolved: string[];
+                            subscription: {
+                                topic_arn: string;
+                                subscribe_url: string | null;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description `MALFORMED_REQUEST`: The body is not valid JSON or form data, or a header is malformed.
+                 *
+                 *     `IDEMPOTENCY_KEY_TOO_LONG`: Idempotency-Key is longer than 255 characters. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INVALID_TOKEN`: The token is malformed, forged, of the wrong kind, or unknown.
+                 *
+                 *     `INVALID_SIGNATURE`: A webhook's signature (PagerDuty, Grafana HMAC) is missing or does not match its body.
+                 *
+                 *     `UNAUTHENTICATED`: No credentials were sent. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `IDEMPOTENCY_IN_PROGRESS`: A request with this Idempotency-Key is still running; retry later. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAYLOAD_TOO_LARGE`: The body is larger than the server accepts. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNSUPPORTED_MEDIA_TYPE`: The Content-Type is not accepted by this route. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `VALIDATION_FAILED`: The request does not match the schema; see fields.
+                 *
+                 *     `IDEMPOTENCY_KEY_REUSED`: This Idempotency-Key was used with a different request.
+                 *
+                 *     `WEBHOOK_PLATFORM_MISMATCH`: The webhook secret belongs to an integration of another platform.
+                 *
+                 *     `UNRECOGNIZED_PAYLOAD`: The webhook body matches none of the platform's payload shapes; it was kept as a dead letter. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `RATE_LIMITED`: Too many requests; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: Something failed on the server; quote the request id. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/datadog/{secret}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Datadog Webhooks integration: the default template or one with $ALERT_ID, $ALERT_TRANSITION, $ALERT_SCOPE. Secret in the path: the integration's webhook_url. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Retry-safe key (at most 255 characters); the response is kept 24 h and replayed with Idempotent-Replayed: true */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    /** @description The integration's secret, as in its webhook_url */
+                    secret: string;
+                };
+                cookie?: never;
+            };
+            /** @description The platform's own payload (application/json; SNS sends text/plain) */
+            requestBody: {
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            delivery_id: string | null;
+                            /** @description This delivery id was handled before: nothing changed, this is the first answer again */
+                            duplicate: boolean;
+                            /** @description Alerts read from the payload */
+                            accepted: number;
+                            ignored: string | null;
+                            alerts: {
+                                id: string | null;
+                                dedup_key: string;
+                                /** @enum {string} */
+                                status: "firing" | "resolved";
+                                incident_id: string | null;
+                                /**
+                                 * @description opened a new incident, joined an open one, fired again, refreshed, resolved, unchanged, or ignored (a resolve for an alert never seen)
+                                 * @enum {string}
+                                 */
+                                action: "opened" | "joined" | "refired" | "updated" | "resolved" | "unchanged" | "ignored";
+                            }[];
+                            incidents_opened: string[];
+                            incidents_resolved: string[];
+                            subscription: {
+                                topic_arn: string;
+                                subscribe_url: string | null;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description `MALFORMED_REQUEST`: The body is not valid JSON or form data, or a header is malformed.
+                 *
+                 *     `IDEMPOTENCY_KEY_TOO_LONG`: Idempotency-Key is longer than 255 characters. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INVALID_TOKEN`: The token is malformed, forged, of the wrong kind, or unknown.
+                 *
+                 *     `INVALID_SIGNATURE`: A webhook's signature (PagerDuty, Grafana HMAC) is missing or does not match its body. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `NOT_FOUND`: No such object in the caller's organization. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `IDEMPOTENCY_IN_PROGRESS`: A request with this Idempotency-Key is still running; retry later. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAYLOAD_TOO_LARGE`: The body is larger than the server accepts. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNSUPPORTED_MEDIA_TYPE`: The Content-Type is not accepted by this route. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `VALIDATION_FAILED`: The request does not match the schema; see fields.
+                 *
+                 *     `IDEMPOTENCY_KEY_REUSED`: This Idempotency-Key was used with a different request.
+                 *
+                 *     `WEBHOOK_PLATFORM_MISMATCH`: The webhook secret belongs to an integration of another platform.
+                 *
+                 *     `UNRECOGNIZED_PAYLOAD`: The webhook body matches none of the platform's payload shapes; it was kept as a dead letter. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `RATE_LIMITED`: Too many requests; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: Something failed on the server; quote the request id. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/prometheus": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Prometheus Alertmanager webhook_configs (payload version 4). Secret in a header. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Retry-safe key (at most 255 characters); the response is kept 24 h and replayed with Idempotent-Replayed: true */
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            /** @description The platform's own payload (application/json; SNS sends text/plain) */
+            requestBody: {
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            delivery_id: string | null;
+                            /** @description This delivery id was handled before: nothing changed, this is the first answer again */
+                            duplicate: boolean;
+                            /** @description Alerts read from the payload */
+                            accepted: number;
+                            ignored: string | null;
+                            alerts: {
+                                id: string | null;
+                                dedup_key: string;
+                                /** @enum {string} */
+                                status: "firing" | "resolved";
+                                incident_id: string | null;
+                                /**
+                                 * @description opened a new incident, joined an open one, fired again, refreshed, resolved, unchanged, or ignored (a resolve for an alert never seen)
+                                 * @enum {string}
+                                 */
+                                action: "opened" | "joined" | "refired" | "updated" | "resolved" | "unchanged" | "ignored";
+                            }[];
+                            incidents_opened: string[];
+                            incidents_resolved: string[];
+                            subscription: {
+                                topic_arn: string;
+                                subscribe_url: string | null;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description `MALFORMED_REQUEST`: The body is not valid JSON or form data, or a header is malformed.
+                 *
+                 *     `IDEMPOTENCY_KEY_TOO_LONG`: Idempotency-Key is longer than 255 characters. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INVALID_TOKEN`: The token is malformed, forged, of the wrong kind, or unknown.
+                 *
+                 *     `INVALID_SIGNATURE`: A webhook's signature (PagerDuty, Grafana HMAC) is missing or does not match its body.
+                 *
+                 *     `UNAUTHENTICATED`: No credentials were sent. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `IDEMPOTENCY_IN_PROGRESS`: A request with this Idempotency-Key is still running; retry later. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAYLOAD_TOO_LARGE`: The body is larger than the server accepts. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNSUPPORTED_MEDIA_TYPE`: The Content-Type is not accepted by this route. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `VALIDATION_FAILED`: The request does not match the schema; see fields.
+                 *
+                 *     `IDEMPOTENCY_KEY_REUSED`: This Idempotency-Key was used with a different request.
+                 *
+                 *     `WEBHOOK_PLATFORM_MISMATCH`: The webhook secret belongs to an integration of another platform.
+                 *
+                 *     `UNRECOGNIZED_PAYLOAD`: The webhook body matches none of the platform's payload shapes; it was kept as a dead letter. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `RATE_LIMITED`: Too many requests; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: Something failed on the server; quote the request id. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/prometheus/{secret}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Prometheus Alertmanager webhook_configs (payload version 4). Secret in the path: the integration's webhook_url. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Retry-safe key (at most 255 characters); the response is kept 24 h and replayed with Idempotent-Replayed: true */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    /** @description The integration's secret, as in its webhook_url */
+                    secret: string;
+                };
+                cookie?: never;
+            };
+            /** @description The platform's own payload (application/json; SNS sends text/plain) */
+            requestBody: {
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            delivery_id: string | null;
+                            /** @description This delivery id was handled before: nothing changed, this is the first answer again */
+                            duplicate: boolean;
+                            /** @description Alerts read from the payload */
+                            accepted: number;
+                            ignored: string | null;
+                            alerts: {
+                                id: string | null;
+                                dedup_key: string;
+                                /** @enum {string} */
+                                status: "firing" | "resolved";
+                                incident_id: string | null;
+                                /**
+                                 * @description opened a new incident, joined an open one, fired again, refreshed, resolved, unchanged, or ignored (a resolve for an alert never seen)
+                                 * @enum {string}
+                                 */
+                                action: "opened" | "joined" | "refired" | "updated" | "resolved" | "unchanged" | "ignored";
+                            }[];
+                            incidents_opened: string[];
+                            incidents_resolved: string[];
+                            subscription: {
+                                topic_arn: string;
+                                subscribe_url: string | null;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description `MALFORMED_REQUEST`: The body is not valid JSON or form data, or a header is malformed.
+                 *
+                 *     `IDEMPOTENCY_KEY_TOO_LONG`: Idempotency-Key is longer than 255 characters. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INVALID_TOKEN`: The token is malformed, forged, of the wrong kind, or unknown.
+                 *
+                 *     `INVALID_SIGNATURE`: A webhook's signature (PagerDuty, Grafana HMAC) is missing or does not match its body. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `NOT_FOUND`: No such object in the caller's organization. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `IDEMPOTENCY_IN_PROGRESS`: A request with this Idempotency-Key is still running; retry later. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAYLOAD_TOO_LARGE`: The body is larger than the server accepts. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNSUPPORTED_MEDIA_TYPE`: The Content-Type is not accepted by this route. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `VALIDATION_FAILED`: The request does not match the schema; see fields.
+                 *
+                 *     `IDEMPOTENCY_KEY_REUSED`: This Idempotency-Key was used with a different request.
+                 *
+                 *     `WEBHOOK_PLATFORM_MISMATCH`: The webhook secret belongs to an integration of another platform.
+                 *
+                 *     `UNRECOGNIZED_PAYLOAD`: The webhook body matches none of the platform's payload shapes; it was kept as a dead letter. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `RATE_LIMITED`: Too many requests; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: Something failed on the server; quote the request id. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/grafana": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Grafana webhook contact point (unified or legacy alerting); HMAC-signed when the integration has a signing secret. Secret in a header. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Retry-safe key (at most 255 characters); the response is kept 24 h and replayed with Idempotent-Replayed: true */
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            /** @description The platform's own payload (application/json; SNS sends text/plain) */
+            requestBody: {
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            delivery_id: string | null;
+                            /** @description This delivery id was handled before: nothing changed, this is the first answer again */
+                            duplicate: boolean;
+                            /** @description Alerts read from the payload */
+                            accepted: number;
+                            ignored: string | null;
+                            alerts: {
+                                id: string | null;
+                                dedup_key: string;
+                                /** @enum {string} */
+                                status: "firing" | "resolved";
+                                incident_id: string | null;
+                                /**
+                                 * @description opened a new incident, joined an open one, fired again, refreshed, resolved, unchanged, or ignored (a resolve for an alert never seen)
+                                 * @enum {string}
+                                 */
+                                action: "opened" | "joined" | "refired" | "updated" | "resolved" | "unchanged" | "ignored";
+                            }[];
+                            incidents_opened: string[];
+                            incidents_resolved: string[];
+                            subscription: {
+                                topic_arn: string;
+                                subscribe_url: string | null;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description `MALFORMED_REQUEST`: The body is not valid JSON or form data, or a header is malformed.
+                 *
+                 *     `IDEMPOTENCY_KEY_TOO_LONG`: Idempotency-Key is longer than 255 characters. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INVALID_TOKEN`: The token is malformed, forged, of the wrong kind, or unknown.
+                 *
+                 *     `INVALID_SIGNATURE`: A webhook's signature (PagerDuty, Grafana HMAC) is missing or does not match its body.
+                 *
+                 *     `UNAUTHENTICATED`: No credentials were sent. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `IDEMPOTENCY_IN_PROGRESS`: A request with this Idempotency-Key is still running; retry later. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAYLOAD_TOO_LARGE`: The body is larger than the server accepts. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNSUPPORTED_MEDIA_TYPE`: The Content-Type is not accepted by this route. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `VALIDATION_FAILED`: The request does not match the schema; see fields.
+                 *
+                 *     `IDEMPOTENCY_KEY_REUSED`: This Idempotency-Key was used with a different request.
+                 *
+                 *     `WEBHOOK_PLATFORM_MISMATCH`: The webhook secret belongs to an integration of another platform.
+                 *
+                 *     `UNRECOGNIZED_PAYLOAD`: The webhook body matches none of the platform's payload shapes; it was kept as a dead letter. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `RATE_LIMITED`: Too many requests; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: Something failed on the server; quote the request id. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/grafana/{secret}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Grafana webhook contact point (unified or legacy alerting); HMAC-signed when the integration has a signing secret. Secret in the path: the integration's webhook_url. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Retry-safe key (at most 255 characters); the response is kept 24 h and replayed with Idempotent-Replayed: true */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    /** @description The integration's secret, as in its webhook_url */
+                    secret: string;
+                };
+                cookie?: never;
+            };
+            /** @description The platform's own payload (application/json; SNS sends text/plain) */
+            requestBody: {
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            delivery_id: string | null;
+                            /** @description This delivery id was handled before: nothing changed, this is the first answer again */
+                            duplicate: boolean;
+                            /** @description Alerts read from the payload */
+                            accepted: number;
+                            ignored: string | null;
+                            alerts: {
+                                id: string | null;
+                                dedup_key: string;
+                                /** @enum {string} */
+                                status: "firing" | "resolved";
+                                incident_id: string | null;
+                                /**
+                                 * @description opened a new incident, joined an open one, fired again, refreshed, resolved, unchanged, or ignored (a resolve for an alert never seen)
+                                 * @enum {string}
+                                 */
+                                action: "opened" | "joined" | "refired" | "updated" | "resolved" | "unchanged" | "ignored";
+                            }[];
+                            incidents_opened: string[];
+                            incidents_resolved: string[];
+                            subscription: {
+                                topic_arn: string;
+                                subscribe_url: string | null;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description `MALFORMED_REQUEST`: The body is not valid JSON or form data, or a header is malformed.
+                 *
+                 *     `IDEMPOTENCY_KEY_TOO_LONG`: Idempotency-Key is longer than 255 characters. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INVALID_TOKEN`: The token is malformed, forged, of the wrong kind, or unknown.
+                 *
+                 *     `INVALID_SIGNATURE`: A webhook's signature (PagerDuty, Grafana HMAC) is missing or does not match its body. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `NOT_FOUND`: No such object in the caller's organization. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `IDEMPOTENCY_IN_PROGRESS`: A request with this Idempotency-Key is still running; retry later. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAYLOAD_TOO_LARGE`: The body is larger than the server accepts. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNSUPPORTED_MEDIA_TYPE`: The Content-Type is not accepted by this route. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `VALIDATION_FAILED`: The request does not match the schema; see fields.
+                 *
+                 *     `IDEMPOTENCY_KEY_REUSED`: This Idempotency-Key was used with a different request.
+                 *
+                 *     `WEBHOOK_PLATFORM_MISMATCH`: The webhook secret belongs to an integration of another platform.
+                 *
+                 *     `UNRECOGNIZED_PAYLOAD`: The webhook body matches none of the platform's payload shapes; it was kept as a dead letter. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `RATE_LIMITED`: Too many requests; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: Something failed on the server; quote the request id. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/pagerduty": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** PagerDuty V3 webhook subscription (X-PagerDuty-Signature checked when a signing secret is set), or an Events API v2 event. Secret in a header. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Retry-safe key (at most 255 characters); the response is kept 24 h and replayed with Idempotent-Replayed: true */
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            /** @description The platform's own payload (application/json; SNS sends text/plain) */
+            requestBody: {
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            delivery_id: string | null;
+                            /** @description This delivery id was handled before: nothing changed, this is the first answer again */
+                            duplicate: boolean;
+                            /** @description Alerts read from the payload */
+                            accepted: number;
+                            ignored: string | null;
+                            alerts: {
+                                id: string | null;
+                                dedup_key: string;
+                                /** @enum {string} */
+                                status: "firing" | "resolved";
+                                incident_id: string | null;
+                                /**
+                                 * @description opened a new incident, joined an open one, fired again, refreshed, resolved, unchanged, or ignored (a resolve for an alert never seen)
+                                 * @enum {string}
+                                 */
+                                action: "opened" | "joined" | "refired" | "updated" | "resolved" | "unchanged" | "ignored";
+                            }[];
+                            incidents_opened: string[];
+                            incidents_resolved: string[];
+                            subscription: {
+                                topic_arn: string;
+                                subscribe_url: string | null;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description `MALFORMED_REQUEST`: The body is not valid JSON or form data, or a header is malformed.
+                 *
+                 *     `IDEMPOTENCY_KEY_TOO_LONG`: Idempotency-Key is longer than 255 characters. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INVALID_TOKEN`: The token is malformed, forged, of the wrong kind, or unknown.
+                 *
+                 *     `INVALID_SIGNATURE`: A webhook's signature (PagerDuty, Grafana HMAC) is missing or does not match its body.
+                 *
+                 *     `UNAUTHENTICATED`: No credentials were sent. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `IDEMPOTENCY_IN_PROGRESS`: A request with this Idempotency-Key is still running; retry later. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAYLOAD_TOO_LARGE`: The body is larger than the server accepts. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNSUPPORTED_MEDIA_TYPE`: The Content-Type is not accepted by this route. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `VALIDATION_FAILED`: The request does not match the schema; see fields.
+                 *
+                 *     `IDEMPOTENCY_KEY_REUSED`: This Idempotency-Key was used with a different request.
+                 *
+                 *     `WEBHOOK_PLATFORM_MISMATCH`: The webhook secret belongs to an integration of another platform.
+                 *
+                 *     `UNRECOGNIZED_PAYLOAD`: The webhook body matches none of the platform's payload shapes; it was kept as a dead letter. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `RATE_LIMITED`: Too many requests; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: Something failed on the server; quote the request id. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/pagerduty/{secret}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** PagerDuty V3 webhook subscription (X-PagerDuty-Signature checked when a signing secret is set), or an Events API v2 event. Secret in the path: the integration's webhook_url. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Retry-safe key (at most 255 characters); the response is kept 24 h and replayed with Idempotent-Replayed: true */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    /** @description The integration's secret, as in its webhook_url */
+                    secret: string;
+                };
+                cookie?: never;
+            };
+            /** @description The platform's own payload (application/json; SNS sends text/plain) */
+            requestBody: {
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            delivery_id: string | null;
+                            /** @description This delivery id was handled before: nothing changed, this is the first answer again */
+                            duplicate: boolean;
+                            /** @description Alerts read from the payload */
+                            accepted: number;
+                            ignored: string | null;
+                            alerts: {
+                                id: string | null;
+                                dedup_key: string;
+                                /** @enum {string} */
+                                status: "firing" | "resolved";
+                                incident_id: string | null;
+                                /**
+                                 * @description opened a new incident, joined an open one, fired again, refreshed, resolved, unchanged, or ignored (a resolve for an alert never seen)
+                                 * @enum {string}
+                                 */
+                                action: "opened" | "joined" | "refired" | "updated" | "resolved" | "unchanged" | "ignored";
+                            }[];
+                            incidents_opened: string[];
+                            incidents_resolved: string[];
+                            subscription: {
+                                topic_arn: string;
+                                subscribe_url: string | null;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description `MALFORMED_REQUEST`: The body is not valid JSON or form data, or a header is malformed.
+                 *
+                 *     `IDEMPOTENCY_KEY_TOO_LONG`: Idempotency-Key is longer than 255 characters. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INVALID_TOKEN`: The token is malformed, forged, of the wrong kind, or unknown.
+                 *
+                 *     `INVALID_SIGNATURE`: A webhook's signature (PagerDuty, Grafana HMAC) is missing or does not match its body. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `NOT_FOUND`: No such object in the caller's organization. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `IDEMPOTENCY_IN_PROGRESS`: A request with this Idempotency-Key is still running; retry later. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAYLOAD_TOO_LARGE`: The body is larger than the server accepts. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNSUPPORTED_MEDIA_TYPE`: The Content-Type is not accepted by this route. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `VALIDATION_FAILED`: The request does not match the schema; see fields.
+                 *
+                 *     `IDEMPOTENCY_KEY_REUSED`: This Idempotency-Key was used with a different request.
+                 *
+                 *     `WEBHOOK_PLATFORM_MISMATCH`: The webhook secret belongs to an integration of another platform.
+                 *
+                 *     `UNRECOGNIZED_PAYLOAD`: The webhook body matches none of the platform's payload shapes; it was kept as a dead letter. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `RATE_LIMITED`: Too many requests; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: Something failed on the server; quote the request id. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/newrelic": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** New Relic workflow webhook (default template) or legacy alert channel. Secret in a header. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Retry-safe key (at most 255 characters); the response is kept 24 h and replayed with Idempotent-Replayed: true */
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            /** @description The platform's own payload (application/json; SNS sends text/plain) */
+            requestBody: {
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            delivery_id: string | null;
+                            /** @description This delivery id was handled before: nothing changed, this is the first answer again */
+                            duplicate: boolean;
+                            /** @description Alerts read from the payload */
+                            accepted: number;
+                            ignored: string | null;
+                            alerts: {
+                                id: string | null;
+                                dedup_key: string;
+                                /** @enum {string} */
+                                status: "firing" | "resolved";
+                                incident_id: string | null;
+                                /**
+                                 * @description opened a new incident, joined an open one, fired again, refreshed, resolved, unchanged, or ignored (a resolve for an alert never seen)
+                                 * @enum {string}
+                                 */
+                                action: "opened" | "joined" | "refired" | "updated" | "resolved" | "unchanged" | "ignored";
+                            }[];
+                            incidents_opened: string[];
+                            incidents_resolved: string[];
+                            subscription: {
+                                topic_arn: string;
+                                subscribe_url: string | null;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description `MALFORMED_REQUEST`: The body is not valid JSON or form data, or a header is malformed.
+                 *
+                 *     `IDEMPOTENCY_KEY_TOO_LONG`: Idempotency-Key is longer than 255 characters. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INVALID_TOKEN`: The token is malformed, forged, of the wrong kind, or unknown.
+                 *
+                 *     `INVALID_SIGNATURE`: A webhook's signature (PagerDuty, Grafana HMAC) is missing or does not match its body.
+                 *
+                 *     `UNAUTHENTICATED`: No credentials were sent. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `IDEMPOTENCY_IN_PROGRESS`: A request with this Idempotency-Key is still running; retry later. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAYLOAD_TOO_LARGE`: The body is larger than the server accepts. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNSUPPORTED_MEDIA_TYPE`: The Content-Type is not accepted by this route. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `VALIDATION_FAILED`: The request does not match the schema; see fields.
+                 *
+                 *     `IDEMPOTENCY_KEY_REUSED`: This Idempotency-Key was used with a different request.
+                 *
+                 *     `WEBHOOK_PLATFORM_MISMATCH`: The webhook secret belongs to an integration of another platform.
+                 *
+                 *     `UNRECOGNIZED_PAYLOAD`: The webhook body matches none of the platform's payload shapes; it was kept as a dead letter. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `RATE_LIMITED`: Too many requests; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: Something failed on the server; quote the request id. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/newrelic/{secret}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** New Relic workflow webhook (default template) or legacy alert channel. Secret in the path: the integration's webhook_url. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Retry-safe key (at most 255 characters); the response is kept 24 h and replayed with Idempotent-Replayed: true */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    /** @description The integration's secret, as in its webhook_url */
+                    secret: string;
+                };
+                cookie?: never;
+            };
+            /** @description The platform's own payload (application/json; SNS sends text/plain) */
+            requestBody: {
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            delivery_id: string | null;
+                            /** @description This delivery id was handled before: nothing changed, this is the first answer again */
+                            duplicate: boolean;
+                            /** @description Alerts read from the payload */
+                            accepted: number;
+                            ignored: string | null;
+                            alerts: {
+                                id: string | null;
+                                dedup_key: string;
+                                /** @enum {string} */
+                                status: "firing" | "resolved";
+                                incident_id: string | null;
+                                /**
+                                 * @description opened a new incident, joined an open one, fired again, refreshed, resolved, unchanged, or ignored (a resolve for an alert never seen)
+                                 * @enum {string}
+                                 */
+                                action: "opened" | "joined" | "refired" | "updated" | "resolved" | "unchanged" | "ignored";
+                            }[];
+                            incidents_opened: string[];
+                            incidents_resolved: string[];
+                            subscription: {
+                                topic_arn: string;
+                                subscribe_url: string | null;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description `MALFORMED_REQUEST`: The body is not valid JSON or form data, or a header is malformed.
+                 *
+                 *     `IDEMPOTENCY_KEY_TOO_LONG`: Idempotency-Key is longer than 255 characters. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INVALID_TOKEN`: The token is malformed, forged, of the wrong kind, or unknown.
+                 *
+                 *     `INVALID_SIGNATURE`: A webhook's signature (PagerDuty, Grafana HMAC) is missing or does not match its body. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `NOT_FOUND`: No such object in the caller's organization. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `IDEMPOTENCY_IN_PROGRESS`: A request with this Idempotency-Key is still running; retry later. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAYLOAD_TOO_LARGE`: The body is larger than the server accepts. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNSUPPORTED_MEDIA_TYPE`: The Content-Type is not accepted by this route. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `VALIDATION_FAILED`: The request does not match the schema; see fields.
+                 *
+                 *     `IDEMPOTENCY_KEY_REUSED`: This Idempotency-Key was used with a different request.
+                 *
+                 *     `WEBHOOK_PLATFORM_MISMATCH`: The webhook secret belongs to an integration of another platform.
+                 *
+                 *     `UNRECOGNIZED_PAYLOAD`: The webhook body matches none of the platform's payload shapes; it was kept as a dead letter. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `RATE_LIMITED`: Too many requests; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: Something failed on the server; quote the request id. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/cloudwatch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** CloudWatch alarms through an SNS HTTPS subscription (SubscriptionConfirmation recorded), or EventBridge alarm state changes. Secret in a header. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Retry-safe key (at most 255 characters); the response is kept 24 h and replayed with Idempotent-Replayed: true */
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            /** @description The platform's own payload (application/json; SNS sends text/plain) */
+            requestBody: {
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            delivery_id: string | null;
+                            /** @description This delivery id was handled before: nothing changed, this is the first answer again */
+                            duplicate: boolean;
+                            /** @description Alerts read from the payload */
+                            accepted: number;
+                            ignored: string | null;
+                            alerts: {
+                                id: string | null;
+                                dedup_key: string;
+                                /** @enum {string} */
+                                status: "firing" | "resolved";
+                                incident_id: string | null;
+                                /**
+                                 * @description opened a new incident, joined an open one, fired again, refreshed, resolved, unchanged, or ignored (a resolve for an alert never seen)
+                                 * @enum {string}
+                                 */
+                                action: "opened" | "joined" | "refired" | "updated" | "resolved" | "unchanged" | "ignored";
+                            }[];
+                            incidents_opened: string[];
+                            incidents_resolved: string[];
+                            subscription: {
+                                topic_arn: string;
+                                subscribe_url: string | null;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description `MALFORMED_REQUEST`: The body is not valid JSON or form data, or a header is malformed.
+                 *
+                 *     `IDEMPOTENCY_KEY_TOO_LONG`: Idempotency-Key is longer than 255 characters. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INVALID_TOKEN`: The token is malformed, forged, of the wrong kind, or unknown.
+                 *
+                 *     `INVALID_SIGNATURE`: A webhook's signature (PagerDuty, Grafana HMAC) is missing or does not match its body.
+                 *
+                 *     `UNAUTHENTICATED`: No credentials were sent. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `IDEMPOTENCY_IN_PROGRESS`: A request with this Idempotency-Key is still running; retry later. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAYLOAD_TOO_LARGE`: The body is larger than the server accepts. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNSUPPORTED_MEDIA_TYPE`: The Content-Type is not accepted by this route. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `VALIDATION_FAILED`: The request does not match the schema; see fields.
+                 *
+                 *     `IDEMPOTENCY_KEY_REUSED`: This Idempotency-Key was used with a different request.
+                 *
+                 *     `WEBHOOK_PLATFORM_MISMATCH`: The webhook secret belongs to an integration of another platform.
+                 *
+                 *     `UNRECOGNIZED_PAYLOAD`: The webhook body matches none of the platform's payload shapes; it was kept as a dead letter. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `RATE_LIMITED`: Too many requests; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: Something failed on the server; quote the request id. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/cloudwatch/{secret}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** CloudWatch alarms through an SNS HTTPS subscription (SubscriptionConfirmation recorded), or EventBridge alarm state changes. Secret in the path: the integration's webhook_url. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Retry-safe key (at most 255 characters); the response is kept 24 h and replayed with Idempotent-Replayed: true */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    /** @description The integration's secret, as in its webhook_url */
+                    secret: string;
+                };
+                cookie?: never;
+            };
+            /** @description The platform's own payload (application/json; SNS sends text/plain) */
+            requestBody: {
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            delivery_id: string | null;
+                            /** @description This delivery id was handled before: nothing changed, this is the first answer again */
+                            duplicate: boolean;
+                            /** @description Alerts read from the payload */
+                            accepted: number;
+                            ignored: string | null;
+                            alerts: {
+                                id: string | null;
+                                dedup_key: string;
+                                /** @enum {string} */
+                                status: "firing" | "resolved";
+                                incident_id: string | null;
+                                /**
+                                 * @description opened a new incident, joined an open one, fired again, refreshed, resolved, unchanged, or ignored (a resolve for an alert never seen)
+                                 * @enum {string}
+                                 */
+                                action: "opened" | "joined" | "refired" | "updated" | "resolved" | "unchanged" | "ignored";
+                            }[];
+                            incidents_opened: string[];
+                            incidents_resolved: string[];
+                            subscription: {
+                                topic_arn: string;
+                                subscribe_url: string | null;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description `MALFORMED_REQUEST`: The body is not valid JSON or form data, or a header is malformed.
+                 *
+                 *     `IDEMPOTENCY_KEY_TOO_LONG`: Idempotency-Key is longer than 255 characters. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INVALID_TOKEN`: The token is malformed, forged, of the wrong kind, or unknown.
+                 *
+                 *     `INVALID_SIGNATURE`: A webhook's signature (PagerDuty, Grafana HMAC) is missing or does not match its body. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `NOT_FOUND`: No such object in the caller's organization. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `IDEMPOTENCY_IN_PROGRESS`: A request with this Idempotency-Key is still running; retry later. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAYLOAD_TOO_LARGE`: The body is larger than the server accepts. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNSUPPORTED_MEDIA_TYPE`: The Content-Type is not accepted by this route. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `VALIDATION_FAILED`: The request does not match the schema; see fields.
+                 *
+                 *     `IDEMPOTENCY_KEY_REUSED`: This Idempotency-Key was used with a different request.
+                 *
+                 *     `WEBHOOK_PLATFORM_MISMATCH`: The webhook secret belongs to an integration of another platform.
+                 *
+                 *     `UNRECOGNIZED_PAYLOAD`: The webhook body matches none of the platform's payload shapes; it was kept as a dead letter. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `RATE_LIMITED`: Too many requests; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: Something failed on the server; quote the request id. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/signoz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** SigNoz webhook channel (Alertmanager payload). Secret in a header. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Retry-safe key (at most 255 characters); the response is kept 24 h and replayed with Idempotent-Replayed: true */
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            /** @description The platform's own payload (application/json; SNS sends text/plain) */
+            requestBody: {
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            delivery_id: string | null;
+                            /** @description This delivery id was handled before: nothing changed, this is the first answer again */
+                            duplicate: boolean;
+                            /** @description Alerts read from the payload */
+                            accepted: number;
+                            ignored: string | null;
+                            alerts: {
+                                id: string | null;
+                                dedup_key: string;
+                                /** @enum {string} */
+                                status: "firing" | "resolved";
+                                incident_id: string | null;
+                                /**
+                                 * @description opened a new incident, joined an open one, fired again, refreshed, resolved, unchanged, or ignored (a resolve for an alert never seen)
+                                 * @enum {string}
+                                 */
+                                action: "opened" | "joined" | "refired" | "updated" | "resolved" | "unchanged" | "ignored";
+                            }[];
+                            incidents_opened: string[];
+                            incidents_resolved: string[];
+                            subscription: {
+                                topic_arn: string;
+                                subscribe_url: string | null;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description `MALFORMED_REQUEST`: The body is not valid JSON or form data, or a header is malformed.
+                 *
+                 *     `IDEMPOTENCY_KEY_TOO_LONG`: Idempotency-Key is longer than 255 characters. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INVALID_TOKEN`: The token is malformed, forged, of the wrong kind, or unknown.
+                 *
+                 *     `INVALID_SIGNATURE`: A webhook's signature (PagerDuty, Grafana HMAC) is missing or does not match its body.
+                 *
+                 *     `UNAUTHENTICATED`: No credentials were sent. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `IDEMPOTENCY_IN_PROGRESS`: A request with this Idempotency-Key is still running; retry later. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAYLOAD_TOO_LARGE`: The body is larger than the server accepts. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNSUPPORTED_MEDIA_TYPE`: The Content-Type is not accepted by this route. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `VALIDATION_FAILED`: The request does not match the schema; see fields.
+                 *
+                 *     `IDEMPOTENCY_KEY_REUSED`: This Idempotency-Key was used with a different request.
+                 *
+                 *     `WEBHOOK_PLATFORM_MISMATCH`: The webhook secret belongs to an integration of another platform.
+                 *
+                 *     `UNRECOGNIZED_PAYLOAD`: The webhook body matches none of the platform's payload shapes; it was kept as a dead letter. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `RATE_LIMITED`: Too many requests; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: Something failed on the server; quote the request id. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/signoz/{secret}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** SigNoz webhook channel (Alertmanager payload). Secret in the path: the integration's webhook_url. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Retry-safe key (at most 255 characters); the response is kept 24 h and replayed with Idempotent-Replayed: true */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    /** @description The integration's secret, as in its webhook_url */
+                    secret: string;
+                };
+                cookie?: never;
+            };
+            /** @description The platform's own payload (application/json; SNS sends text/plain) */
+            requestBody: {
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            delivery_id: string | null;
+                            /** @description This delivery id was handled before: nothing changed, this is the first answer again */
+                            duplicate: boolean;
+                            /** @description Alerts read from the payload */
+                            accepted: number;
+                            ignored: string | null;
+                            alerts: {
+                                id: string | null;
+                                dedup_key: string;
+                                /** @enum {string} */
+                                status: "firing" | "resolved";
+                                incident_id: string | null;
+                                /**
+                                 * @description opened a new incident, joined an open one, fired again, refreshed, resolved, unchanged, or ignored (a resolve for an alert never seen)
+                                 * @enum {string}
+                                 */
+                                action: "opened" | "joined" | "refired" | "updated" | "resolved" | "unchanged" | "ignored";
+                            }[];
+                            incidents_opened: string[];
+                            incidents_resolved: string[];
+                            subscription: {
+                                topic_arn: string;
+                                subscribe_url: string | null;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description `MALFORMED_REQUEST`: The body is not valid JSON or form data, or a header is malformed.
+                 *
+                 *     `IDEMPOTENCY_KEY_TOO_LONG`: Idempotency-Key is longer than 255 characters. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INVALID_TOKEN`: The token is malformed, forged, of the wrong kind, or unknown.
+                 *
+                 *     `INVALID_SIGNATURE`: A webhook's signature (PagerDuty, Grafana HMAC) is missing or does not match its body. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `NOT_FOUND`: No such object in the caller's organization. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `IDEMPOTENCY_IN_PROGRESS`: A request with this Idempotency-Key is still running; retry later. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAYLOAD_TOO_LARGE`: The body is larger than the server accepts. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNSUPPORTED_MEDIA_TYPE`: The Content-Type is not accepted by this route. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `VALIDATION_FAILED`: The request does not match the schema; see fields.
+                 *
+                 *     `IDEMPOTENCY_KEY_REUSED`: This Idempotency-Key was used with a different request.
+                 *
+                 *     `WEBHOOK_PLATFORM_MISMATCH`: The webhook secret belongs to an integration of another platform.
+                 *
+                 *     `UNRECOGNIZED_PAYLOAD`: The webhook body matches none of the platform's payload shapes; it was kept as a dead letter. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `RATE_LIMITED`: Too many requests; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: Something failed on the server; quote the request id. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/generic": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Nightshift's JSON form: {title, status, severity, description, dedup_key, group_key, labels, links, starts_at, ends_at} or {alerts: [...]}. Secret in a header. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Retry-safe key (at most 255 characters); the response is kept 24 h and replayed with Idempotent-Replayed: true */
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            /** @description The platform's own payload (application/json; SNS sends text/plain) */
+            requestBody: {
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            delivery_id: string | null;
+                            /** @description This delivery id was handled before: nothing changed, this is the first answer again */
+                            duplicate: boolean;
+                            /** @description Alerts read from the payload */
+                            accepted: number;
+                            ignored: string | null;
+                            alerts: {
+                                id: string | null;
+                                dedup_key: string;
+                                /** @enum {string} */
+                                status: "firing" | "resolved";
+                                incident_id: string | null;
+                                /**
+                                 * @description opened a new incident, joined an open one, fired again, refreshed, resolved, unchanged, or ignored (a resolve for an alert never seen)
+                                 * @enum {string}
+                                 */
+                                action: "opened" | "joined" | "refired" | "updated" | "resolved" | "unchanged" | "ignored";
+                            }[];
+                            incidents_opened: string[];
+                            incidents_resolved: string[];
+                            subscription: {
+                                topic_arn: string;
+                                subscribe_url: string | null;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description `MALFORMED_REQUEST`: The body is not valid JSON or form data, or a header is malformed.
+                 *
+                 *     `IDEMPOTENCY_KEY_TOO_LONG`: Idempotency-Key is longer than 255 characters. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INVALID_TOKEN`: The token is malformed, forged, of the wrong kind, or unknown.
+                 *
+                 *     `INVALID_SIGNATURE`: A webhook's signature (PagerDuty, Grafana HMAC) is missing or does not match its body.
+                 *
+                 *     `UNAUTHENTICATED`: No credentials were sent. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `IDEMPOTENCY_IN_PROGRESS`: A request with this Idempotency-Key is still running; retry later. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAYLOAD_TOO_LARGE`: The body is larger than the server accepts. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNSUPPORTED_MEDIA_TYPE`: The Content-Type is not accepted by this route. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `VALIDATION_FAILED`: The request does not match the schema; see fields.
+                 *
+                 *     `IDEMPOTENCY_KEY_REUSED`: This Idempotency-Key was used with a different request.
+                 *
+                 *     `WEBHOOK_PLATFORM_MISMATCH`: The webhook secret belongs to an integration of another platform.
+                 *
+                 *     `UNRECOGNIZED_PAYLOAD`: The webhook body matches none of the platform's payload shapes; it was kept as a dead letter. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `RATE_LIMITED`: Too many requests; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: Something failed on the server; quote the request id. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/generic/{secret}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Nightshift's JSON form: {title, status, severity, description, dedup_key, group_key, labels, links, starts_at, ends_at} or {alerts: [...]}. Secret in the path: the integration's webhook_url. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Retry-safe key (at most 255 characters); the response is kept 24 h and replayed with Idempotent-Replayed: true */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    /** @description The integration's secret, as in its webhook_url */
+                    secret: string;
+                };
+                cookie?: never;
+            };
+            /** @description The platform's own payload (application/json; SNS sends text/plain) */
+            requestBody: {
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            delivery_id: string | null;
+                            /** @description This delivery id was handled before: nothing changed, this is the first answer again */
+                            duplicate: boolean;
+                            /** @description Alerts read from the payload */
+                            accepted: number;
+                            ignored: string | null;
+                            alerts: {
+                                id: string | null;
+                                dedup_key: string;
+                                /** @enum {string} */
+                                status: "firing" | "resolved";
+                                incident_id: string | null;
+                                /**
+                                 * @description opened a new incident, joined an open one, fired again, refreshed, resolved, unchanged, or ignored (a resolve for an alert never seen)
+                                 * @enum {string}
+                                 */
+                                action: "opened" | "joined" | "refired" | "updated" | "resolved" | "unchanged" | "ignored";
+                            }[];
+                            incidents_opened: string[];
+                            incidents_resolved: string[];
+                            subscription: {
+                                topic_arn: string;
+                                subscribe_url: string | null;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description `MALFORMED_REQUEST`: The body is not valid JSON or form data, or a header is malformed.
+                 *
+                 *     `IDEMPOTENCY_KEY_TOO_LONG`: Idempotency-Key is longer than 255 characters. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INVALID_TOKEN`: The token is malformed, forged, of the wrong kind, or unknown.
+                 *
+                 *     `INVALID_SIGNATURE`: A webhook's signature (PagerDuty, Grafana HMAC) is missing or does not match its body. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `NOT_FOUND`: No such object in the caller's organization. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `IDEMPOTENCY_IN_PROGRESS`: A request with this Idempotency-Key is still running; retry later. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAYLOAD_TOO_LARGE`: The body is larger than the server accepts. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNSUPPORTED_MEDIA_TYPE`: The Content-Type is not accepted by this route. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `VALIDATION_FAILED`: The request does not match the schema; see fields.
+                 *
+                 *     `IDEMPOTENCY_KEY_REUSED`: This Idempotency-Key was used with a different request.
+                 *
+                 *     `WEBHOOK_PLATFORM_MISMATCH`: The webhook secret belongs to an integration of another platform.
+                 *
+                 *     `UNRECOGNIZED_PAYLOAD`: The webhook body matches none of the platform's payload shapes; it was kept as a dead letter. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `RATE_LIMITED`: Too many requests; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: Something failed on the server; quote the request id. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My notifications, newest first (`unread=true` for the unread; meta.total counts them)
+         * @description A new incident, or an open one that comes to match (severity raised, service linked, re-opened), is notified to each person whose rules match it: a rule matches one of its severities and, when it names services, one of them. A person without rules is told of critical and high incidents; a disabled rule matches nothing, so one disabled rule mutes. Assignment to you and the resolution of an incident you were told of are always notified; your own changes never are. Live: topic `notifications:<your user id>`.
+         *
+         *     Requires scope `notifications:read`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    offset?: number;
+                    /** @description true: only unread; false: only read */
+                    unread?: boolean;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /**
+                                 * Format: uuid
+                                 * @description UUIDv7
+                                 */
+                                id: string;
+                                /**
+                                 * @description incident_opened: an open incident matches your rules (new, or it came to match them); incident_assigned: it was assigned to you; incident_resolved: one you were told of was resolved
+                                 * @enum {string}
+                                 */
+                                kind: "incident_opened" | "incident_assigned" | "incident_resolved";
+                                title: string;
+                                body: string;
+                                incident_id: string | null;
+                                severity: ("critical" | "high" | "medium" | "low") | null;
+                                read: boolean;
+                                read_at: string | null;
+                                /**
+                                 * Format: date-time
+                                 * @description RFC 3339, UTC
+                                 */
+                                created_at: string;
+                            }[];
+                            meta: {
+                                total: number;
+                                limit: number;
+                                offset: number;
+                            };
+                        };
+                    };
+                };
+                /** @description `UNAUTHENTICATED`: No credentials were sent.
+                 *
+                 *     `INVALID_TOKEN`: The token is malformed, forged, of the wrong kind, or unknown.
+                 *
+                 *     `TOKEN_EXPIRED`: The token has expired.
+                 *
+                 *     `TOKEN_REVOKED`: The token or session was revoked. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAT_SCOPE_INSUFFICIENT`: The API key lacks the scope this route requires. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `VALIDATION_FAILED`: The request does not match the schema; see fields. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `RATE_LIMITED`: Too many requests; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: Something failed on the server; quote the request id. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Mark a notification read (or, with `{"read": false}`, unread)
+         * @description Requires scope `notifications:write`.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Retry-safe key (at most 255 characters); the response is kept 24 h and replayed with Idempotent-Replayed: true */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Default true: mark read; false marks it unread again */
+                        read?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * Format: uuid
+                             * @description UUIDv7
+                             */
+                            id: string;
+                            /**
+                             * @description incident_opened: an open incident matches your rules (new, or it came to match them); incident_assigned: it was assigned to you; incident_resolved: one you were told of was resolved
+                             * @enum {string}
+                             */
+                            kind: "incident_opened" | "incident_assigned" | "incident_resolved";
+                            title: string;
+                            body: string;
+                            incident_id: string | null;
+                            severity: ("critical" | "high" | "medium" | "low") | null;
+                            read: boolean;
+                            read_at: string | null;
+                            /**
+                             * Format: date-time
+                             * @description RFC 3339, UTC
+                             */
+                            created_at: string;
+                        };
+                    };
+                };
+                /** @description `MALFORMED_REQUEST`: The body is not valid JSON or form data, or a header is malformed.
+                 *
+                 *     `IDEMPOTENCY_KEY_TOO_LONG`: Idempotency-Key is longer than 255 characters. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNAUTHENTICATED`: No credentials were sent.
+                 *
+                 *     `INVALID_TOKEN`: The token is malformed, forged, of the wrong kind, or unknown.
+                 *
+                 *     `TOKEN_EXPIRED`: The token has expired.
+                 *
+                 *     `TOKEN_REVOKED`: The token or session was revoked. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAT_SCOPE_INSUFFICIENT`: The API key lacks the scope this route requires. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `NOT_FOUND`: No such object in the caller's organization. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `IDEMPOTENCY_IN_PROGRESS`: A request with this Idempotency-Key is still running; retry later. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAYLOAD_TOO_LARGE`: The body is larger than the server accepts. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNSUPPORTED_MEDIA_TYPE`: The Content-Type is not accepted by this route. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `VALIDATION_FAILED`: The request does not match the schema; see fields.
+                 *
+                 *     `IDEMPOTENCY_KEY_REUSED`: This Idempotency-Key was used with a different request. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `RATE_LIMITED`: Too many requests; see Retry-After.
+                 *
+                 *     `PAT_DAILY_LIMIT_EXCEEDED`: The API key reached its daily cap; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: Something failed on the server; quote the request id. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/notifications/read-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark all my notifications read
+         * @description Requires scope `notifications:write`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Retry-safe key (at most 255 characters); the response is kept 24 h and replayed with Idempotent-Replayed: true */
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            /** @description Nothing */
+            requestBody: {
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description How many were unread */
+                            updated: number;
+                        };
+                    };
+                };
+                /** @description `MALFORMED_REQUEST`: The body is not valid JSON or form data, or a header is malformed.
+                 *
+                 *     `IDEMPOTENCY_KEY_TOO_LONG`: Idempotency-Key is longer than 255 characters. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNAUTHENTICATED`: No credentials were sent.
+                 *
+                 *     `INVALID_TOKEN`: The token is malformed, forged, of the wrong kind, or unknown.
+                 *
+                 *     `TOKEN_EXPIRED`: The token has expired.
+                 *
+                 *     `TOKEN_REVOKED`: The token or session was revoked. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAT_SCOPE_INSUFFICIENT`: The API key lacks the scope this route requires. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `IDEMPOTENCY_IN_PROGRESS`: A request with this Idempotency-Key is still running; retry later. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAYLOAD_TOO_LARGE`: The body is larger than the server accepts. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNSUPPORTED_MEDIA_TYPE`: The Content-Type is not accepted by this route. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `VALIDATION_FAILED`: The request does not match the schema; see fields.
+                 *
+                 *     `IDEMPOTENCY_KEY_REUSED`: This Idempotency-Key was used with a different request. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `RATE_LIMITED`: Too many requests; see Retry-After.
+                 *
+                 *     `PAT_DAILY_LIMIT_EXCEEDED`: The API key reached its daily cap; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: Something failed on the server; quote the request id. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My notification rules
+         * @description A new incident, or an open one that comes to match (severity raised, service linked, re-opened), is notified to each person whose rules match it: a rule matches one of its severities and, when it names services, one of them. A person without rules is told of critical and high incidents; a disabled rule matches nothing, so one disabled rule mutes. Assignment to you and the resolution of an incident you were told of are always notified; your own changes never are. Live: topic `notifications:<your user id>`.
+         *
+         *     Requires scope `notifications:read`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    offset?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /**
+                                 * Format: uuid
+                                 * @description UUIDv7
+                                 */
+                                id: string;
+                                name: string;
+                                severities: ("critical" | "high" | "medium" | "low")[];
+                                service_ids: string[];
+                                enabled: boolean;
+                                /**
+                                 * Format: date-time
+                                 * @description RFC 3339, UTC
+                                 */
+                                created_at: string;
+                                /**
+                                 * Format: date-time
+                                 * @description RFC 3339, UTC
+                                 */
+                                updated_at: string;
+                            }[];
+                            meta: {
+                                total: number;
+                                limit: number;
+                                offset: number;
+                            };
+                        };
+                    };
+                };
+                /** @description `UNAUTHENTICATED`: No credentials were sent.
+                 *
+                 *     `INVALID_TOKEN`: The token is malformed, forged, of the wrong kind, or unknown.
+                 *
+                 *     `TOKEN_EXPIRED`: The token has expired.
+                 *
+                 *     `TOKEN_REVOKED`: The token or session was revoked. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAT_SCOPE_INSUFFICIENT`: The API key lacks the scope this route requires. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `VALIDATION_FAILED`: The request does not match the schema; see fields. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `RATE_LIMITED`: Too many requests; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: Something failed on the server; quote the request id. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Add a notification rule
+         * @description A new incident, or an open one that comes to match (severity raised, service linked, re-opened), is notified to each person whose rules match it: a rule matches one of its severities and, when it names services, one of them. A person without rules is told of critical and high incidents; a disabled rule matches nothing, so one disabled rule mutes. Assignment to you and the resolution of an incident you were told of are always notified; your own changes never are. Live: topic `notifications:<your user id>`.
+         *
+         *     Requires scope `notifications:write`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Retry-safe key (at most 255 characters); the response is kept 24 h and replayed with Idempotent-Replayed: true */
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        severities: ("critical" | "high" | "medium" | "low")[];
+                        /** @description Empty: any service (or none) */
+                        service_ids?: string[];
+                        enabled?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * Format: uuid
+                             * @description UUIDv7
+                             */
+                            id: string;
+                            name: string;
+                            severities: ("critical" | "high" | "medium" | "low")[];
+                            service_ids: string[];
+                            enabled: boolean;
+                            /**
+                             * Format: date-time
+                             * @description RFC 3339, UTC
+                             */
+                            created_at: string;
+                            /**
+                             * Format: date-time
+                             * @description RFC 3339, UTC
+                             */
+                            updated_at: string;
+                        };
+                    };
+                };
+                /** @description `MALFORMED_REQUEST`: The body is not valid JSON or form data, or a header is malformed.
+                 *
+                 *     `IDEMPOTENCY_KEY_TOO_LONG`: Idempotency-Key is longer than 255 characters. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNAUTHENTICATED`: No credentials were sent.
+                 *
+                 *     `INVALID_TOKEN`: The token is malformed, forged, of the wrong kind, or unknown.
+                 *
+                 *     `TOKEN_EXPIRED`: The token has expired.
+                 *
+                 *     `TOKEN_REVOKED`: The token or session was revoked. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAT_SCOPE_INSUFFICIENT`: The API key lacks the scope this route requires. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `IDEMPOTENCY_IN_PROGRESS`: A request with this Idempotency-Key is still running; retry later. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAYLOAD_TOO_LARGE`: The body is larger than the server accepts. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNSUPPORTED_MEDIA_TYPE`: The Content-Type is not accepted by this route. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `VALIDATION_FAILED`: The request does not match the schema; see fields.
+                 *
+                 *     `IDEMPOTENCY_KEY_REUSED`: This Idempotency-Key was used with a different request. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `RATE_LIMITED`: Too many requests; see Retry-After.
+                 *
+                 *     `PAT_DAILY_LIMIT_EXCEEDED`: The API key reached its daily cap; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: Something failed on the server; quote the request id. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/rules/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a notification rule (with none left, the default applies again)
+         * @description Requires scope `notifications:write`.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Retry-safe key (at most 255 characters); the response is kept 24 h and replayed with Idempotent-Replayed: true */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description `MALFORMED_REQUEST`: The body is not valid JSON or form data, or a header is malformed.
+                 *
+                 *     `IDEMPOTENCY_KEY_TOO_LONG`: Idempotency-Key is longer than 255 characters. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNAUTHENTICATED`: No credentials were sent.
+                 *
+                 *     `INVALID_TOKEN`: The token is malformed, forged, of the wrong kind, or unknown.
+                 *
+                 *     `TOKEN_EXPIRED`: The token has expired.
+                 *
+                 *     `TOKEN_REVOKED`: The token or session was revoked. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAT_SCOPE_INSUFFICIENT`: The API key lacks the scope this route requires. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `NOT_FOUND`: No such object in the caller's organization. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `IDEMPOTENCY_IN_PROGRESS`: A request with this Idempotency-Key is still running; retry later. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAYLOAD_TOO_LARGE`: The body is larger than the server accepts. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNSUPPORTED_MEDIA_TYPE`: The Content-Type is not accepted by this route. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `VALIDATION_FAILED`: The request does not match the schema; see fields.
+                 *
+                 *     `IDEMPOTENCY_KEY_REUSED`: This Idempotency-Key was used with a different request. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `RATE_LIMITED`: Too many requests; see Retry-After.
+                 *
+                 *     `PAT_DAILY_LIMIT_EXCEEDED`: The API key reached its daily cap; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: Something failed on the server; quote the request id. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /**
+         * Change a notification rule
+         * @description Requires scope `notifications:write`.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Retry-safe key (at most 255 characters); the response is kept 24 h and replayed with Idempotent-Replayed: true */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        severities?: ("critical" | "high" | "medium" | "low")[];
+                        /** @description Empty: any service (or none) */
+                        service_ids?: string[];
+                        enabled?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * Format: uuid
+                             * @description UUIDv7
+                             */
+                            id: string;
+                            name: string;
+                            severities: ("critical" | "high" | "medium" | "low")[];
+                            service_ids: string[];
+                            enabled: boolean;
+                            /**
+                             * Format: date-time
+                             * @description RFC 3339, UTC
+                             */
+                            created_at: string;
+                            /**
+                             * Format: date-time
+                             * @description RFC 3339, UTC
+                             */
+                            updated_at: string;
+                        };
+                    };
+                };
+                /** @description `MALFORMED_REQUEST`: The body is not valid JSON or form data, or a header is malformed.
+                 *
+                 *     `IDEMPOTENCY_KEY_TOO_LONG`: Idempotency-Key is longer than 255 characters. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNAUTHENTICATED`: No credentials were sent.
+                 *
+                 *     `INVALID_TOKEN`: The token is malformed, forged, of the wrong kind, or unknown.
+                 *
+                 *     `TOKEN_EXPIRED`: The token has expired.
+                 *
+                 *     `TOKEN_REVOKED`: The token or session was revoked. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAT_SCOPE_INSUFFICIENT`: The API key lacks the scope this route requires. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `NOT_FOUND`: No such object in the caller's organization. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `IDEMPOTENCY_IN_PROGRESS`: A request with this Idempotency-Key is still running; retry later. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAYLOAD_TOO_LARGE`: The body is larger than the server accepts. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNSUPPORTED_MEDIA_TYPE`: The Content-Type is not accepted by this route. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `VALIDATION_FAILED`: The request does not match the schema; see fields.
+                 *
+                 *     `IDEMPOTENCY_KEY_REUSED`: This Idempotency-Key was used with a different request. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `RATE_LIMITED`: Too many requests; see Retry-After.
+                 *
+                 *     `PAT_DAILY_LIMIT_EXCEEDED`: The API key reached its daily cap; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: Something failed on the server; quote the request id. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/webhook-endpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The organization's outbound webhook endpoints
+         * @description Each delivery is a POST of `{"type","timestamp","data"}` signed per Standard Webhooks: headers `webhook-id` (the same on every retry), `webhook-timestamp` (seconds) and `webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body">` under the organization's secret (`GET /me/webhook-secret`). A delivery is retried with exponential back-off (10 s doubling to 6 h, 15 attempts) until the endpoint answers 2xx.
+         *
+         *     Requires scope `webhooks:read`; role admin or higher.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    offset?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /**
+                                 * Format: uuid
+                                 * @description UUIDv7
+                                 */
+                                id: string;
+                                url: string;
+                                description: string;
+                                event_types: string[];
+                                enabled: boolean;
+                                created_by: string | null;
+                                /**
+                                 * Format: date-time
+                                 * @description RFC 3339, UTC
+                                 */
+                                created_at: string;
+                                /**
+                                 * Format: date-time
+                                 * @description RFC 3339, UTC
+                                 */
+                                updated_at: string;
+                            }[];
+                            meta: {
+                                total: number;
+                                limit: number;
+                                offset: number;
+                            };
+                        };
+                    };
+                };
+                /** @description `UNAUTHENTICATED`: No credentials were sent.
+                 *
+                 *     `INVALID_TOKEN`: The token is malformed, forged, of the wrong kind, or unknown.
+                 *
+                 *     `TOKEN_EXPIRED`: The token has expired.
+                 *
+                 *     `TOKEN_REVOKED`: The token or session was revoked. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAT_SCOPE_INSUFFICIENT`: The API key lacks the scope this route requires.
+                 *
+                 *     `INSUFFICIENT_ROLE`: The caller's role does not allow this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `VALIDATION_FAILED`: The request does not match the schema; see fields. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `RATE_LIMITED`: Too many requests; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: Something failed on the server; quote the request id. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Add an endpoint that receives the organization's events
+         * @description Each delivery is a POST of `{"type","timestamp","data"}` signed per Standard Webhooks: headers `webhook-id` (the same on every retry), `webhook-timestamp` (seconds) and `webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body">` under the organization's secret (`GET /me/webhook-secret`). A delivery is retried with exponential back-off (10 s doubling to 6 h, 15 attempts) until the endpoint answers 2xx.
+         *
+         *     Requires scope `webhooks:write`; role admin or higher.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Retry-safe key (at most 255 characters); the response is kept 24 h and replayed with Idempotent-Replayed: true */
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description http or https; link-local and cloud metadata addresses are refused */
+                        url: string;
+                        description?: string;
+                        /** @description Empty: every event */
+                        event_types?: ("incident.created" | "incident.updated" | "incident.resolved" | "alert.received")[];
+                        enabled?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * Format: uuid
+                             * @description UUIDv7
+                             */
+                            id: string;
+                            url: string;
+                            description: string;
+                            event_types: string[];
+                            enabled: boolean;
+                            created_by: string | null;
+                            /**
+                             * Format: date-time
+                             * @description RFC 3339, UTC
+                             */
+                            created_at: string;
+                            /**
+                             * Format: date-time
+                             * @description RFC 3339, UTC
+                             */
+                            updated_at: string;
+                        };
+                    };
+                };
+                /** @description `MALFORMED_REQUEST`: The body is not valid JSON or form data, or a header is malformed.
+                 *
+                 *     `IDEMPOTENCY_KEY_TOO_LONG`: Idempotency-Key is longer than 255 characters. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNAUTHENTICATED`: No credentials were sent.
+                 *
+                 *     `INVALID_TOKEN`: The token is malformed, forged, of the wrong kind, or unknown.
+                 *
+                 *     `TOKEN_EXPIRED`: The token has expired.
+                 *
+                 *     `TOKEN_REVOKED`: The token or session was revoked. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAT_SCOPE_INSUFFICIENT`: The API key lacks the scope this route requires.
+                 *
+                 *     `INSUFFICIENT_ROLE`: The caller's role does not allow this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `IDEMPOTENCY_IN_PROGRESS`: A request with this Idempotency-Key is still running; retry later. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAYLOAD_TOO_LARGE`: The body is larger than the server accepts. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNSUPPORTED_MEDIA_TYPE`: The Content-Type is not accepted by this route. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `VALIDATION_FAILED`: The request does not match the schema; see fields.
+                 *
+                 *     `IDEMPOTENCY_KEY_REUSED`: This Idempotency-Key was used with a different request.
+                 *
+                 *     `WEBHOOK_URL_NOT_ALLOWED`: The webhook URL is not http(s), or points at a link-local or cloud metadata address. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `RATE_LIMITED`: Too many requests; see Retry-After.
+                 *
+                 *     `PAT_DAILY_LIMIT_EXCEEDED`: The API key reached its daily cap; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: Something failed on the server; quote the request id. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhook-endpoints/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One endpoint
+         * @description Requires scope `webhooks:read`; role admin or higher.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * Format: uuid
+                             * @description UUIDv7
+                             */
+                            id: string;
+                            url: string;
+                            description: string;
+                            event_types: string[];
+                            enabled: boolean;
+                            created_by: string | null;
+                            /**
+                             * Format: date-time
+                             * @description RFC 3339, UTC
+                             */
+                            created_at: string;
+                            /**
+                             * Format: date-time
+                             * @description RFC 3339, UTC
+                             */
+                            updated_at: string;
+                        };
+                    };
+                };
+                /** @description `UNAUTHENTICATED`: No credentials were sent.
+                 *
+                 *     `INVALID_TOKEN`: The token is malformed, forged, of the wrong kind, or unknown.
+                 *
+                 *     `TOKEN_EXPIRED`: The token has expired.
+                 *
+                 *     `TOKEN_REVOKED`: The token or session was revoked. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAT_SCOPE_INSUFFICIENT`: The API key lacks the scope this route requires.
+                 *
+                 *     `INSUFFICIENT_ROLE`: The caller's role does not allow this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `NOT_FOUND`: No such object in the caller's organization. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `VALIDATION_FAILED`: The request does not match the schema; see fields. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `RATE_LIMITED`: Too many requests; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: Something failed on the server; quote the request id. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /**
+         * Remove an endpoint; its pending deliveries are abandoned
+         * @description Requires scope `webhooks:write`; role admin or higher.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Retry-safe key (at most 255 characters); the response is kept 24 h and replayed with Idempotent-Replayed: true */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description `MALFORMED_REQUEST`: The body is not valid JSON or form data, or a header is malformed.
+                 *
+                 *     `IDEMPOTENCY_KEY_TOO_LONG`: Idempotency-Key is longer than 255 characters. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNAUTHENTICATED`: No credentials were sent.
+                 *
+                 *     `INVALID_TOKEN`: The token is malformed, forged, of the wrong kind, or unknown.
+                 *
+                 *     `TOKEN_EXPIRED`: The token has expired.
+                 *
+                 *     `TOKEN_REVOKED`: The token or session was revoked. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAT_SCOPE_INSUFFICIENT`: The API key lacks the scope this route requires.
+                 *
+                 *     `INSUFFICIENT_ROLE`: The caller's role does not allow this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `NOT_FOUND`: No such object in the caller's organization. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `IDEMPOTENCY_IN_PROGRESS`: A request with this Idempotency-Key is still running; retry later. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAYLOAD_TOO_LARGE`: The body is larger than the server accepts. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNSUPPORTED_MEDIA_TYPE`: The Content-Type is not accepted by this route. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `VALIDATION_FAILED`: The request does not match the schema; see fields.
+                 *
+                 *     `IDEMPOTENCY_KEY_REUSED`: This Idempotency-Key was used with a different request. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `RATE_LIMITED`: Too many requests; see Retry-After.
+                 *
+                 *     `PAT_DAILY_LIMIT_EXCEEDED`: The API key reached its daily cap; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: Something failed on the server; quote the request id. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /**
+         * Change an endpoint's URL, description, event types, or switch it off (its deliveries wait)
+         * @description Requires scope `webhooks:write`; role admin or higher.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Retry-safe key (at most 255 characters); the response is kept 24 h and replayed with Idempotent-Replayed: true */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description http or https; link-local and cloud metadata addresses are refused */
+                        url?: string;
+                        description?: string;
+                        /** @description Empty: every event */
+                        event_types?: ("incident.created" | "incident.updated" | "incident.resolved" | "alert.received")[];
+                        enabled?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * Format: uuid
+                             * @description UUIDv7
+                             */
+                            id: string;
+                            url: string;
+                            description: string;
+                            event_types: string[];
+                            enabled: boolean;
+                            created_by: string | null;
+                            /**
+                             * Format: date-time
+                             * @description RFC 3339, UTC
+                             */
+                            created_at: string;
+                            /**
+                             * Format: date-time
+                             * @description RFC 3339, UTC
+                             */
+                            updated_at: string;
+                        };
+                    };
+                };
+                /** @description `MALFORMED_REQUEST`: The body is not valid JSON or form data, or a header is malformed.
+                 *
+                 *     `IDEMPOTENCY_KEY_TOO_LONG`: Idempotency-Key is longer than 255 characters. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNAUTHENTICATED`: No credentials were sent.
+                 *
+                 *     `INVALID_TOKEN`: The token is malformed, forged, of the wrong kind, or unknown.
+                 *
+                 *     `TOKEN_EXPIRED`: The token has expired.
+                 *
+                 *     `TOKEN_REVOKED`: The token or session was revoked. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAT_SCOPE_INSUFFICIENT`: The API key lacks the scope this route requires.
+                 *
+                 *     `INSUFFICIENT_ROLE`: The caller's role does not allow this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `NOT_FOUND`: No such object in the caller's organization. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `IDEMPOTENCY_IN_PROGRESS`: A request with this Idempotency-Key is still running; retry later. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAYLOAD_TOO_LARGE`: The body is larger than the server accepts. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNSUPPORTED_MEDIA_TYPE`: The Content-Type is not accepted by this route. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `VALIDATION_FAILED`: The request does not match the schema; see fields.
+                 *
+                 *     `IDEMPOTENCY_KEY_REUSED`: This Idempotency-Key was used with a different request.
+                 *
+                 *     `WEBHOOK_URL_NOT_ALLOWED`: The webhook URL is not http(s), or points at a link-local or cloud metadata address. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `RATE_LIMITED`: Too many requests; see Retry-After.
+                 *
+                 *     `PAT_DAILY_LIMIT_EXCEEDED`: The API key reached its daily cap; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: Something failed on the server; quote the request id. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/webhook-endpoints/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What was sent to an endpoint, newest first, with each delivery's attempts and outcome (kept 30 days)
+         * @description Requires scope `webhooks:read`; role admin or higher.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    offset?: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** @description Sent as the webhook-id header; the same on every attempt */
+                                id: string;
+                                /**
+                                 * Format: uuid
+                                 * @description UUIDv7
+                                 */
+                                endpoint_id: string;
+                                event_type: string;
+                                /**
+                                 * @description pending (will be tried, again), delivered (answered 2xx) or failed (gave up)
+                                 * @enum {string}
+                                 */
+                                status: "pending" | "delivered" | "failed";
+                                attempts: number;
+                                next_attempt_at: string | null;
+                                last_attempt_at: string | null;
+                                last_status_code: number | null;
+                                last_error: string | null;
+                                /** @description The body sent: {type, timestamp, data} */
+                                payload: unknown;
+                                /**
+                                 * Format: date-time
+                                 * @description RFC 3339, UTC
+                                 */
+                                created_at: string;
+                                delivered_at: string | null;
+                            }[];
+                            meta: {
+                                total: number;
+                                limit: number;
+                                offset: number;
+                            };
+                        };
+                    };
+                };
+                /** @description `UNAUTHENTICATED`: No credentials were sent.
+                 *
+                 *     `INVALID_TOKEN`: The token is malformed, forged, of the wrong kind, or unknown.
+                 *
+                 *     `TOKEN_EXPIRED`: The token has expired.
+                 *
+                 *     `TOKEN_REVOKED`: The token or session was revoked. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAT_SCOPE_INSUFFICIENT`: The API key lacks the scope this route requires.
+                 *
+                 *     `INSUFFICIENT_ROLE`: The caller's role does not allow this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `NOT_FOUND`: No such object in the caller's organization. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `VALIDATION_FAILED`: The request does not match the schema; see fields. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `RATE_LIMITED`: Too many requests; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: Something failed on the server; quote the request id. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhook-endpoints/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send the endpoint a `webhook.test` event through the outbox
+         * @description Requires scope `webhooks:write`; role admin or higher.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Retry-safe key (at most 255 characters); the response is kept 24 h and replayed with Idempotent-Replayed: true */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            /** @description Nothing */
+            requestBody: {
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Sent as the webhook-id header; the same on every attempt */
+                            id: string;
+                            /**
+                             * Format: uuid
+                             * @description UUIDv7
+                             */
+                            endpoint_id: string;
+                            event_type: string;
+                            /**
+                             * @description pending (will be tried, again), delivered (answered 2xx) or failed (gave up)
+                             * @enum {string}
+                             */
+                            status: "pending" | "delivered" | "failed";
+                            attempts: number;
+                            next_attempt_at: string | null;
+                            last_attempt_at: string | null;
+                            last_status_code: number | null;
+                            last_error: string | null;
+                            /** @description The body sent: {type, timestamp, data} */
+                            payload: unknown;
+                            /**
+                             * Format: date-time
+                             * @description RFC 3339, UTC
+                             */
+                            created_at: string;
+                            delivered_at: string | null;
+                        };
+                    };
+                };
+                /** @description `MALFORMED_REQUEST`: The body is not valid JSON or form data, or a header is malformed.
+                 *
+                 *     `IDEMPOTENCY_KEY_TOO_LONG`: Idempotency-Key is longer than 255 characters. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNAUTHENTICATED`: No credentials were sent.
+                 *
+                 *     `INVALID_TOKEN`: The token is malformed, forged, of the wrong kind, or unknown.
+                 *
+                 *     `TOKEN_EXPIRED`: The token has expired.
+                 *
+                 *     `TOKEN_REVOKED`: The token or session was revoked. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAT_SCOPE_INSUFFICIENT`: The API key lacks the scope this route requires.
+                 *
+                 *     `INSUFFICIENT_ROLE`: The caller's role does not allow this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `NOT_FOUND`: No such object in the caller's organization. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `IDEMPOTENCY_IN_PROGRESS`: A request with this Idempotency-Key is still running; retry later. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAYLOAD_TOO_LARGE`: The body is larger than the server accepts. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNSUPPORTED_MEDIA_TYPE`: The Content-Type is not accepted by this route. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `VALIDATION_FAILED`: The request does not match the schema; see fields.
+                 *
+                 *     `IDEMPOTENCY_KEY_REUSED`: This Idempotency-Key was used with a different request. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `RATE_LIMITED`: Too many requests; see Retry-After.
+                 *
+                 *     `PAT_DAILY_LIMIT_EXCEEDED`: The API key reached its daily cap; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: Something failed on the server; quote the request id. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/webhook-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The organization's secret that signs outbound webhooks (reading it is audited)
+         * @description Each delivery is a POST of `{"type","timestamp","data"}` signed per Standard Webhooks: headers `webhook-id` (the same on every retry), `webhook-timestamp` (seconds) and `webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body">` under the organization's secret (`GET /me/webhook-secret`). A delivery is retried with exponential back-off (10 s doubling to 6 h, 15 attempts) until the endpoint answers 2xx.
+         *
+         *     Requires scope `secrets:read`; role admin or higher.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description whsec_ + base64 key: verify the webhook-signature header with any Standard Webhooks library */
+                            secret: string;
+                            rotated_at: string | null;
+                            previous_secret_valid_until: string | null;
+                        };
+                    };
+                };
+                /** @description `UNAUTHENTICATED`: No credentials were sent.
+                 *
+                 *     `INVALID_TOKEN`: The token is malformed, forged, of the wrong kind, or unknown.
+                 *
+                 *     `TOKEN_EXPIRED`: The token has expired.
+                 *
+                 *     `TOKEN_REVOKED`: The token or session was revoked. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAT_SCOPE_INSUFFICIENT`: The API key lacks the scope this route requires.
+                 *
+                 *     `INSUFFICIENT_ROLE`: The caller's role does not allow this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `RATE_LIMITED`: Too many requests; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: Something failed on the server; quote the request id. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/webhook-secret/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replace the signing secret; for 24 h deliveries carry a signature by the previous one too
+         * @description Requires scope `secrets:write`; role admin or higher.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Retry-safe key (at most 255 characters); the response is kept 24 h and replayed with Idempotent-Replayed: true */
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            /** @description Nothing */
+            requestBody: {
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description whsec_ + base64 key: verify the webhook-signature header with any Standard Webhooks library */
+                            secret: string;
+                            rotated_at: string | null;
+                            previous_secret_valid_until: string | null;
+                        };
+                    };
+                };
+                /** @description `MALFORMED_REQUEST`: The body is not valid JSON or form data, or a header is malformed.
+                 *
+                 *     `IDEMPOTENCY_KEY_TOO_LONG`: Idempotency-Key is longer than 255 characters. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNAUTHENTICATED`: No credentials were sent.
+                 *
+                 *     `INVALID_TOKEN`: The token is malformed, forged, of the wrong kind, or unknown.
+                 *
+                 *     `TOKEN_EXPIRED`: The token has expired.
+                 *
+                 *     `TOKEN_REVOKED`: The token or session was revoked. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAT_SCOPE_INSUFFICIENT`: The API key lacks the scope this route requires.
+                 *
+                 *     `INSUFFICIENT_ROLE`: The caller's role does not allow this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `IDEMPOTENCY_IN_PROGRESS`: A request with this Idempotency-Key is still running; retry later. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAYLOAD_TOO_LARGE`: The body is larger than the server accepts. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNSUPPORTED_MEDIA_TYPE`: The Content-Type is not accepted by this route. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `VALIDATION_FAILED`: The request does not match the schema; see fields.
+                 *
+                 *     `IDEMPOTENCY_KEY_REUSED`: This Idempotency-Key was used with a different request. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `RATE_LIMITED`: Too many requests; see Retry-After.
+                 *
+                 *     `PAT_DAILY_LIMIT_EXCEEDED`: The API key reached its daily cap; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: Something failed on the server; quote the request id. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * MTTA, MTTR and incident counts (by severity, status, service) over a date range, per day or week
+         * @description Counts the incidents opened in [from, to) (default: the 30 days up to now). MTTA is the mean time from opening to acknowledgement over the acknowledged ones, MTTR from opening to resolution over the resolved ones; a re-opened incident counts once resolved again. `series` has every period of the range, empty ones included, in UTC.
+         *
+         *     Requires scope `analytics:read`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description RFC 3339, UTC */
+                    from?: string;
+                    /** @description RFC 3339, UTC */
+                    to?: string;
+                    /** @description day (default) or week (weeks start on Monday); periods are UTC */
+                    group_by?: "day" | "week";
+                    /** @description Only incidents affecting this service */
+                    service_id?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * Format: date-time
+                             * @description RFC 3339, UTC
+                             */
+                            from: string;
+                            /**
+                             * Format: date-time
+                             * @description RFC 3339, UTC
+                             */
+                            to: string;
+                            /** @enum {string} */
+                            group_by: "day" | "week";
+                            service_id: string | null;
+                            /** @description Incidents opened in [from, to) */
+                            incidents: number;
+                            /** @description Of those, not resolved now */
+                            open: number;
+                            acknowledged: number;
+                            resolved: number;
+                            mtta_seconds: number | null;
+                            mttr_seconds: number | null;
+                            by_severity: {
+                                critical: number;
+                                high: number;
+                                medium: number;
+                                low: number;
+                            };
+                            by_status: {
+                                active: number;
+                                investigating: number;
+                                identified: number;
+                                monitoring: number;
+                                mitigated: number;
+                                resolved: number;
+                            };
+                            /** @description Services the incidents affect, most affected first */
+                            by_service: {
+                                /**
+                                 * Format: uuid
+                                 * @description UUIDv7
+                                 */
+                                service_id: string;
+                                name: string;
+                                incidents: number;
+                            }[];
+                            /** @description Every period of the range, empty ones included, oldest first */
+                            series: {
+                                /**
+                                 * Format: date-time
+                                 * @description RFC 3339, UTC
+                                 */
+                                period_start: string;
+                                incidents: number;
+                                acknowledged: number;
+                                resolved: number;
+                                mtta_seconds: number | null;
+                                mttr_seconds: number | null;
+                                by_severity: {
+                                    critical: number;
+                                    high: number;
+                                    medium: number;
+                                    low: number;
+                                };
+                            }[];
+                        };
+                    };
+                };
+                /** @description `UNAUTHENTICATED`: No credentials were sent.
+                 *
+                 *     `INVALID_TOKEN`: The token is malformed, forged, of the wrong kind, or unknown.
+                 *
+                 *     `TOKEN_EXPIRED`: The token has expired.
+                 *
+                 *     `TOKEN_REVOKED`: The token or session was revoked. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAT_SCOPE_INSUFFICIENT`: The API key lacks the scope this route requires. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `VALIDATION_FAILED`: The request does not match the schema; see fields. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `RATE_LIMITED`: Too many requests; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: Something failed on the server; quote the request id. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -6879,10 +17275,16 @@ export interface paths {
          *     message within 5 s. A socket that does neither is closed with code 4401 and a reason.
          *
          *     Client → server: `{"type":"subscribe"|"unsubscribe","topics":[...]}`; topics are `incidents`, `incident:<id>`, `alerts`
-         *     (read scope of the resource) and `audit` (admin). Server → client: `{"type":"ready",user_id,org_id,role}` once
-         *     authenticated, `{"type":"subscribed",topics}` with the socket's current topics, `{"type":"event",topic,event,data}`
-         *     (e.g. event `incident.created` on `incidents`, data the incident) and `{"type":"error",code,message}`. A client that cannot
-         *     keep up is closed with 1013; after any reconnect, refetch what you show: events are not replayed.
+         *     (read scope of the resource), `audit` (admin) and `notifications:<your user id>`. Server → client:
+         *     `{"type":"ready",user_id,org_id,role,seq}` once authenticated, `{"type":"subscribed",topics}` with the socket's current topics,
+         *     `{"type":"event",seq,topic,event,data}` (e.g. event `incident.created` on `incidents`, data the incident) and
+         *     `{"type":"error",code,message}`.
+         *
+         *     Every event carries `seq`, a number that only grows across the organization's events (all topics, so a subscriber sees gaps;
+         *     `ready` says where it stands). After a reconnect send `{"type":"resume","since":<last seq seen>,"topics":[...]}`: it subscribes
+         *     and sends, in order, the missed events on your topics, then `{"type":"resumed",since,seq,replayed}`; when they are no longer
+         *     kept (the server keeps the latest 1000 per organization, and none across a restart) it answers `{"type":"resync",seq}`: refetch
+         *     what you show. A client that cannot keep up is closed with 1013.
          */
         post: {
             parameters: {
@@ -7025,7 +17427,7 @@ export interface components {
             error: string;
             status_code: number;
             /** @enum {string} */
-            code: "MALFORMED_REQUEST" | "IDEMPOTENCY_KEY_TOO_LONG" | "UNAUTHENTICATED" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "TOKEN_REVOKED" | "REFRESH_TOKEN_REUSED" | "INVALID_CREDENTIALS" | "FORBIDDEN" | "INSUFFICIENT_ROLE" | "PAT_SCOPE_INSUFFICIENT" | "REGISTRATION_DISABLED" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "EMAIL_TAKEN" | "IDEMPOTENCY_IN_PROGRESS" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_FAILED" | "IDEMPOTENCY_KEY_REUSED" | "INVALID_SCOPE" | "INVALID_PASSWORD" | "WEAK_PASSWORD" | "INVALID_ONE_TIME_TOKEN" | "SOLE_OWNER" | "BILLING_NOT_AVAILABLE" | "ACCOUNT_LOCKED" | "RATE_LIMITED" | "PAT_DAILY_LIMIT_EXCEEDED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
+            code: "MALFORMED_REQUEST" | "IDEMPOTENCY_KEY_TOO_LONG" | "UNAUTHENTICATED" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "TOKEN_REVOKED" | "REFRESH_TOKEN_REUSED" | "INVALID_CREDENTIALS" | "INVALID_SIGNATURE" | "FORBIDDEN" | "INSUFFICIENT_ROLE" | "PAT_SCOPE_INSUFFICIENT" | "REGISTRATION_DISABLED" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "SERVICE_SLUG_TAKEN" | "EMAIL_TAKEN" | "IDEMPOTENCY_IN_PROGRESS" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_FAILED" | "IDEMPOTENCY_KEY_REUSED" | "INVALID_SCOPE" | "INVALID_PASSWORD" | "WEAK_PASSWORD" | "WEBHOOK_URL_NOT_ALLOWED" | "INVALID_ONE_TIME_TOKEN" | "INVALID_STATUS_TRANSITION" | "SOLE_OWNER" | "BILLING_NOT_AVAILABLE" | "WEBHOOK_PLATFORM_MISMATCH" | "UNRECOGNIZED_PAYLOAD" | "ACCOUNT_LOCKED" | "RATE_LIMITED" | "PAT_DAILY_LIMIT_EXCEEDED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
             fields?: {
                 path: string;
                 code: string;

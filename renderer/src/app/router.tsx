@@ -1,17 +1,22 @@
 import { createBrowserRouter, Link, Navigate, type RouteObject } from 'react-router';
 import { ApiKeysPage } from '../features/api-keys/ApiKeysPage';
 import { AuditPage } from '../features/audit/AuditPage';
+import { AnalyticsPage } from '../features/analytics/AnalyticsPage';
 import { AcceptInvitePage } from '../features/auth/AcceptInvitePage';
 import { ForgotPasswordPage } from '../features/auth/ForgotPasswordPage';
 import { RegisterPage } from '../features/auth/RegisterPage';
 import { ResetPasswordPage } from '../features/auth/ResetPasswordPage';
 import { SignInPage } from '../features/auth/SignInPage';
 import { VerifyEmailPage } from '../features/auth/VerifyEmailPage';
+import { IncidentDetailPage } from '../features/incidents/IncidentDetailPage';
+import { IncidentsPage } from '../features/incidents/IncidentsPage';
+import { IntegrationsPage } from '../features/integrations/IntegrationsPage';
 import { InvitesPage } from '../features/invites/InvitesPage';
 import { NotificationsPage } from '../features/notifications/NotificationsPage';
 import { OrganizationPage } from '../features/organization/OrganizationPage';
 import { ComingSectionPage } from '../features/sections/ComingSectionPage';
 import { SECTIONS } from '../features/sections/sections';
+import { ServicesPage } from '../features/services/ServicesPage';
 import { SettingsLayout } from '../features/settings/SettingsLayout';
 import { UsersPage } from '../features/users/UsersPage';
 import { AppFrame } from './AppFrame';
@@ -49,6 +54,10 @@ const routes: RouteObject[] = [
         children: [
           { index: true, element: <Navigate to="/incidents" replace /> },
           ...SECTIONS.filter((section) => section.coming).map((section) => ({ path: section.path, element: <ComingSectionPage section={section} /> })),
+          { path: '/incidents', element: <IncidentsPage /> },
+          { path: '/incidents/:id', element: <IncidentDetailPage /> },
+          { path: '/services', element: <ServicesPage /> },
+          { path: '/analytics', element: <AnalyticsPage /> },
           { path: '/audit', element: <AuditPage /> },
           {
             path: '/settings',
@@ -56,6 +65,7 @@ const routes: RouteObject[] = [
             children: [
               { index: true, element: <Navigate to="api-keys" replace /> },
               { path: 'api-keys', element: <ApiKeysPage /> },
+              { path: 'integrations', element: <IntegrationsPage /> },
               { path: 'users', element: <UsersPage /> },
               { path: 'invites', element: <InvitesPage /> },
               { path: 'organization', element: <OrganizationPage /> },

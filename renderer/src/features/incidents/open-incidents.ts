@@ -1,8 +1,9 @@
 import { useEffect } from 'react';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { api, unwrap } from '../../api/client';
 import { reportOpenIncidents } from '../../lib/desktop';
 import { useLiveEvent, useLiveResync } from '../live/live';
+import { useCoalescedInvalidate } from './live-refresh';
 
 export const incidentKeys = {
   all: ['incidents'] as const,
@@ -11,9 +12,11 @@ export const incidentKeys = {
 
 const POLL_MS = 30_000;
 
-/** The number of incidents not resolved yet: polled, and refreshed at once when one is created. */
+// Events that can change how many incidents are open: a new one, a resolve, a re-open (an update).
+const COUNT_EVENTS = new Set(['incident.created', 'incident.updated', 'incident.resolved']);
+
+/** The number of incidents not resolved yet: polled, and refreshed at once when one opens, resolves or re-opens. */
 export function useOpenIncidentCount(): number | null {
-  const client = useQueryClient();
   const query = useQuery({
     queryKey: incidentKeys.openCount(),
     queryFn: async () => (await unwrap(api.GET('/api/v1/incidents/active', { params: { query: { limit: 1 } } }))).meta.total,
@@ -21,9 +24,10 @@ export function useOpenIncidentCount(): number | null {
     // The desktop tray shows the count while the window is hidden.
     refetchIntervalInBackground: true,
   });
-  const refresh = () => void client.invalidateQueries({ queryKey: incidentKeys.openCount() });
+  // At most one count request a second, however many incidents change at once.
+  const refresh = useCoalescedInvalidate(incidentKeys.openCount());
   useLiveEvent('incidents', (event) => {
-    if (event.event === 'incident.created') refresh();
+    if (COUNT_EVENTS.has(event.event)) refresh();
   });
   useLiveResync(refresh);
   return query.data ?? null;

@@ -98,7 +98,7 @@ describe('LiveConnection', () => {
     expect(last().sent).toEqual([{ type: 'subscribe', topics: ['alerts'] }, { type: 'unsubscribe', topics: ['alerts'] }]);
   });
 
-  it('reconnects with back-off and a fresh ticket, resubscribes, and signals a resync', async () => {
+  it('reconnects with back-off and a fresh ticket, resubscribes, and without sequence numbers signals a resync', async () => {
     const { connection, sockets, last } = setup();
     const resyncs = vi.fn();
     connection.onResync(resyncs);
@@ -132,6 +132,51 @@ describe('LiveConnection', () => {
     last().drop();
     await vi.advanceTimersByTimeAsync(1000);
     expect(sockets).toHaveLength(4);
+  });
+
+  it('after a reconnect resumes from the last event seen, takes the replay, and skips what it already had', async () => {
+    const { connection, last } = setup();
+    const resyncs = vi.fn();
+    connection.onResync(resyncs);
+    const seen: unknown[] = [];
+    connection.subscribe('incidents', (e) => seen.push(e.data));
+    connection.subscribe('alerts', () => undefined);
+    connection.start();
+    await vi.advanceTimersByTimeAsync(0);
+    last().receive({ type: 'ready', seq: 100 });
+    expect(last().sent).toEqual([{ type: 'subscribe', topics: ['incidents', 'alerts'] }]);
+    last().receive({ type: 'event', seq: 101, topic: 'incidents', event: 'incident.created', data: 'a' });
+    last().receive({ type: 'event', seq: 104, topic: 'incidents', event: 'incident.updated', data: 'b' });
+
+    last().drop();
+    await vi.advanceTimersByTimeAsync(1000);
+    last().receive({ type: 'ready', seq: 110 });
+    expect(last().sent).toEqual([{ type: 'resume', since: 104, topics: ['incidents', 'alerts'] }]);
+    last().receive({ type: 'subscribed', topics: ['incidents', 'alerts'] });
+    last().receive({ type: 'event', seq: 104, topic: 'incidents', event: 'incident.updated', data: 'b' });
+    last().receive({ type: 'event', seq: 107, topic: 'incidents', event: 'incident.created', data: 'c' });
+    last().receive({ type: 'resumed', since: 104, seq: 110, replayed: 1 });
+    expect(seen).toEqual(['a', 'b', 'c']);
+    expect(resyncs).not.toHaveBeenCalled();
+
+    // Away too long: the server says so, and the console refetches.
+    last().drop();
+    await vi.advanceTimersByTimeAsync(1000);
+    last().receive({ type: 'ready', seq: 5000 });
+    expect(last().sent).toEqual([{ type: 'resume', since: 110, topics: ['incidents', 'alerts'] }]);
+    last().receive({ type: 'resync', seq: 5000 });
+    expect(resyncs).toHaveBeenCalledTimes(1);
+    last().receive({ type: 'event', seq: 5001, topic: 'incidents', event: 'incident.created', data: 'd' });
+    expect(seen).toEqual(['a', 'b', 'c', 'd']);
+
+    // A new session (signed out and in) starts counting afresh.
+    connection.stop();
+    connection.start();
+    await vi.advanceTimersByTimeAsync(0);
+    last().receive({ type: 'ready', seq: 7 });
+    expect(last().sent).toEqual([{ type: 'subscribe', topics: ['incidents', 'alerts'] }]);
+    last().receive({ type: 'event', seq: 8, topic: 'incidents', event: 'incident.created', data: 'e' });
+    expect(seen).toEqual(['a', 'b', 'c', 'd', 'e']);
   });
 
   it('keeps retrying when the ticket cannot be fetched, up to the 30 s cap', async () => {

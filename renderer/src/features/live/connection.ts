@@ -41,6 +41,8 @@ export class LiveConnection {
   /** Bumped by start() and stop(), so a ticket that arrives for an earlier session is ignored. */
   private generation = 0;
   private connectedBefore = false;
+  /** The newest event number seen (the org's stream, all topics); a reconnect resumes after it. */
+  private lastSeq: number | null = null;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly handlers = new Map<string, Set<Handler>>();
   private readonly statusListeners = new Set<() => void>();
@@ -55,7 +57,10 @@ export class LiveConnection {
     return () => this.statusListeners.delete(listener);
   };
 
-  /** Called after every reconnect: events sent while away are not replayed, so refetch what you show. */
+  /**
+   * Called when events were missed and cannot be replayed (away too long, or the server restarted):
+   * refetch what you show. A reconnect normally resumes instead, receiving what it missed.
+   */
   onResync(listener: () => void): () => void {
     this.resyncListeners.add(listener);
     return () => this.resyncListeners.delete(listener);
@@ -66,6 +71,7 @@ export class LiveConnection {
     this.running = true;
     this.generation++;
     this.connectedBefore = false;
+    this.lastSeq = null;
     this.attempt = 0;
     void this.connect();
   }
@@ -137,25 +143,49 @@ export class LiveConnection {
   }
 
   private receive(raw: unknown): void {
-    let message: { type?: string; topic?: string; event?: string; data?: unknown };
+    let message: { type?: string; topic?: string; event?: string; data?: unknown; seq?: unknown };
     try {
       message = JSON.parse(String(raw));
     } catch {
       return;
     }
+    const seq = typeof message.seq === 'number' ? message.seq : null;
     if (message.type === 'ready') {
       this.attempt = 0;
       this.setStatus('connected');
       const topics = [...this.handlers.keys()];
-      if (topics.length) this.sendIfReady({ type: 'subscribe', topics });
-      if (this.connectedBefore) for (const listener of [...this.resyncListeners]) listener();
+      if (this.connectedBefore && this.lastSeq !== null) {
+        // Subscribes and replays what was missed in one step, so nothing slips in between.
+        this.sendIfReady({ type: 'resume', since: this.lastSeq, ...(topics.length ? { topics } : {}) });
+      } else {
+        if (topics.length) this.sendIfReady({ type: 'subscribe', topics });
+        if (this.connectedBefore) this.resync();
+        this.lastSeq = seq;
+      }
       this.connectedBefore = true;
       return;
     }
+    if (message.type === 'resync') {
+      this.lastSeq = seq;
+      this.resync();
+      return;
+    }
+    if (message.type === 'resumed') {
+      if (seq !== null && (this.lastSeq === null || seq > this.lastSeq)) this.lastSeq = seq;
+      return;
+    }
     if (message.type === 'event' && typeof message.topic === 'string' && typeof message.event === 'string') {
+      if (seq !== null) {
+        if (this.lastSeq !== null && seq <= this.lastSeq) return; // already delivered
+        this.lastSeq = seq;
+      }
       const event: LiveEvent = { topic: message.topic, event: message.event, data: message.data };
       for (const handler of [...(this.handlers.get(message.topic) ?? [])]) handler(event);
     }
+  }
+
+  private resync(): void {
+    for (const listener of [...this.resyncListeners]) listener();
   }
 
   private scheduleRetry(): void {

@@ -1,3 +1,4 @@
+import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useSyncExternalStore } from 'react';
 import { api, unwrap } from '../../api/client';
 import { onSignedOut } from '../../api/session-events';
@@ -11,8 +12,13 @@ export const live = new LiveConnection({
   open: (ticket) => new WebSocket(`${location.origin.replace(/^http/, 'ws')}/api/v1/ws?ticket=${encodeURIComponent(ticket)}`),
 });
 
-/** Starts the connection for a signed-in session and stops it on sign-out or unmount. */
+/**
+ * Starts the connection for a signed-in session and stops it on sign-out or unmount. When events were
+ * missed and cannot be replayed (a resync), every query is refetched: what the console shows may be stale.
+ */
 export function useLiveConnection(): void {
+  const client = useQueryClient();
+  useEffect(() => live.onResync(() => void client.invalidateQueries()), [client]);
   useEffect(() => {
     live.start();
     const stopOnSignOut = onSignedOut(() => live.stop());
@@ -39,7 +45,7 @@ export function useLiveEvent(topic: string, handler: (event: LiveEvent) => void)
   useEffect(() => live.subscribe(topic, (event) => latest.current(event)), [topic]);
 }
 
-/** Calls `handler` after each reconnect, when events may have been missed. */
+/** Calls `handler` when events were missed and could not be replayed after a reconnect. */
 export function useLiveResync(handler: () => void): void {
   const latest = useRef(handler);
   useEffect(() => {

@@ -1,9 +1,19 @@
 import { useEffect, useState } from 'react';
 import { desktop } from '../../lib/desktop';
 import { desktopNotificationsAvailable } from './desktop-notifications';
+import { NotificationRules } from './NotificationRules';
 
-/** The desktop's opt-in for native notifications; a browser has none to offer. */
+/** The desktop's opt-in for native notifications (a browser has none to offer), and my notification rules. */
 export function NotificationsPage() {
+  return (
+    <>
+      <DesktopOptIn />
+      <NotificationRules />
+    </>
+  );
+}
+
+function DesktopOptIn() {
   const available = desktopNotificationsAvailable();
   const [enabled, setEnabled] = useState<boolean | null>(null);
 
@@ -30,7 +40,7 @@ export function NotificationsPage() {
       <h2 id="notifications-heading">Notifications</h2>
       <label className="check">
         <input type="checkbox" checked={enabled ?? false} disabled={enabled === null} onChange={(e) => void change(e.target.checked)} />
-        <span>Notify me on this computer when an incident opens</span>
+        <span>Notify me on this computer when a critical incident opens</span>
       </label>
     </section>
   );

@@ -1,23 +1,26 @@
+import { useEffect, useRef } from 'react';
 import { desktop } from '../../lib/desktop';
 import { useLiveEvent } from '../live/live';
-
-interface CreatedIncident {
-  title?: string;
-  severity?: string;
-}
+import { noticeFor, NoticeThrottle, shouldNotify, type CreatedIncident } from './notify-rule';
 
 /**
- * In the desktop shell, a new incident raises a native notification. Main shows it only when the
- * person opted in (Settings → Notifications), so the console can always ask.
+ * In the desktop shell, a new critical incident raises a native notification. Main shows it only when
+ * the person opted in (Settings → Notifications), so the console can always ask.
  */
 export function useIncidentNotifications(): void {
+  const throttle = useRef<NoticeThrottle | null>(null);
+  useEffect(() => {
+    const notify = desktop?.notify;
+    if (typeof notify !== 'function') return;
+    const current = new NoticeThrottle((notice) => void notify(notice));
+    throttle.current = current;
+    return () => {
+      current.dispose();
+      throttle.current = null;
+    };
+  }, []);
   useLiveEvent('incidents', (event) => {
-    if (event.event !== 'incident.created' || typeof desktop?.notify !== 'function') return;
-    const incident = (event.data ?? {}) as CreatedIncident;
-    void desktop.notify({
-      title: `New ${incident.severity ?? ''} incident`.replace(/\s+/g, ' ').slice(0, 200),
-      body: (incident.title ?? 'An incident was opened').slice(0, 2000),
-    });
+    if (shouldNotify(event)) throttle.current?.push(noticeFor((event.data ?? {}) as CreatedIncident));
   });
 }
 

@@ -7,19 +7,8 @@ export interface Section {
 }
 
 export const SECTIONS: readonly Section[] = [
-  {
-    path: '/incidents',
-    label: 'Incidents',
-    shortcut: ['G', 'I'],
-    coming: {
-      summary: 'Incidents opened by people and by alert webhooks, worked from one list.',
-      planned: [
-        'A virtualized list filtered by status, severity, words and date range',
-        'Incident detail with timeline, acknowledgement and status changes',
-        'Alerts grouped from Datadog, Prometheus, Grafana, PagerDuty, New Relic, CloudWatch and SigNoz',
-      ],
-    },
-  },
+  { path: '/incidents', label: 'Incidents', shortcut: ['G', 'I'] },
+  { path: '/services', label: 'Services', shortcut: ['G', 'V'] },
   {
     path: '/runbooks',
     label: 'Runbooks',
@@ -56,6 +45,7 @@ export const SECTIONS: readonly Section[] = [
       planned: ['Service components and their status', 'Scheduled maintenance', 'Incident updates published to the page'],
     },
   },
+  { path: '/analytics', label: 'Analytics', shortcut: ['G', 'N'] },
   { path: '/audit', label: 'Audit', shortcut: ['G', 'A'] },
   { path: '/settings', label: 'Settings', shortcut: ['G', 'S'] },
 ];

@@ -2,6 +2,7 @@ import { NavLink, Outlet } from 'react-router';
 
 const PAGES = [
   { to: 'api-keys', label: 'API keys' },
+  { to: 'integrations', label: 'Integrations' },
   { to: 'users', label: 'Users and roles' },
   { to: 'invites', label: 'Invites' },
   { to: 'organization', label: 'Organization' },
