@@ -192,3 +192,52 @@ export function pageTimings() {
   };
 }
 export type RawTimings = Awaited<ReturnType<typeof pageTimings>>;
+
+interface TextInput extends El {
+  value: string;
+  dispatchEvent(event: unknown): boolean;
+}
+declare const HTMLInputElement: { prototype: object };
+declare const Event: new (type: string, init?: { bubbles?: boolean }) => unknown;
+declare const KeyboardEvent: new (type: string, init?: { key?: string; bubbles?: boolean }) => unknown;
+
+/** Ticks a 50 ms timer in the page into globalThis.__lags: how late each tick fires is the main thread's lag. */
+export function installLagProbe(): void {
+  const state = globalThis as unknown as { __lags: number[] };
+  state.__lags = [];
+  let expected = performance.now() + 50;
+  setInterval(() => {
+    const at = performance.now();
+    state.__lags.push(Math.max(0, at - expected));
+    expected = at + 50;
+  }, 50);
+}
+
+/** The lags collected since the last call. */
+export function takeLags(): number[] {
+  const state = globalThis as unknown as { __lags: number[] };
+  const lags = state.__lags;
+  state.__lags = [];
+  return lags;
+}
+
+/**
+ * Types one character into the page's search field the way a keystroke reaches a React-controlled
+ * input, and resolves with the ms until the next frame shows it; the field is restored afterwards.
+ */
+export async function typeIntoSearch(character: string): Promise<number> {
+  const input = document.querySelector('input[type="search"]') as TextInput | null;
+  if (!input) throw new Error('no search field on the page');
+  input.focus();
+  const before = input.value;
+  const setValue = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!;
+  const start = performance.now();
+  input.dispatchEvent(new KeyboardEvent('keydown', { key: character, bubbles: true }));
+  setValue.call(input, before + character);
+  input.dispatchEvent(new Event('input', { bubbles: true }));
+  await new Promise<void>((resolve) => requestAnimationFrame(() => resolve()));
+  const elapsed = performance.now() - start;
+  setValue.call(input, before);
+  input.dispatchEvent(new Event('input', { bubbles: true }));
+  return elapsed;
+}

@@ -21,6 +21,8 @@ const SETTINGS_PAGES = [
   { path: '/settings/users', label: 'Users and roles' },
   { path: '/settings/invites', label: 'Invites' },
   { path: '/settings/organization', label: 'Organization' },
+  { path: '/settings/integrations', label: 'Integrations' },
+  { path: '/settings/notifications', label: 'Notifications' },
 ] as const;
 
 export function useCommands(): Command[] {
@@ -46,6 +48,7 @@ export function useCommands(): Command[] {
     const actions: Command[] = [
       { id: 'api-key:create', label: 'Create API key', group: 'Actions', keywords: 'token new', run: () => navigate('/settings/api-keys?create=1') },
       { id: 'invite:create', label: 'Invite someone', group: 'Actions', keywords: 'user member', run: () => navigate('/settings/invites') },
+      { id: 'integration:create', label: 'Add an alert integration', group: 'Actions', keywords: 'webhook alertmanager grafana datadog pagerduty', run: () => navigate('/settings/integrations') },
       { id: 'audit:export', label: 'Export audit log as CSV', group: 'Actions', keywords: 'download', run: () => navigate('/audit?export=1') },
       { id: 'theme:toggle', label: 'Switch light/dark theme', group: 'Actions', shortcut: ['Mod', 'Shift', 'L'], keywords: 'dark mode appearance', run: toggleTheme },
       { id: 'session:sign-out', label: 'Sign out', group: 'Actions', keywords: 'log out logout', run: () => signOutNow() },
