@@ -1,37 +1,24 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { get as httpGet, type IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseFile } from './start';
+import { buildPrivateCli, type PrivateCli } from './testing/cli-process';
 import { call, register, type Account } from './testing/harness';
 
-/**
- * Crash safety and shutdown of the real CLI in child processes. The migrations are bundled by Vite
- * (import.meta.glob), so the CLI runs from a build: a private one, made fresh from the current
- * sources, so the test never runs stale code and never races another build of out/server.
- */
-const root = resolve(import.meta.dirname, '..');
-const buildDir = join(root, 'out', `.crash-test-${process.pid}`);
-const cli = join(buildDir, 'cli.js');
-
+/** Crash safety and shutdown of the real CLI in child processes. */
+let cli: PrivateCli;
 beforeAll(() => {
-  const built = spawnSync(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'server/vite.config.ts', '--outDir', buildDir, '--emptyOutDir', '--logLevel', 'error'], {
-    cwd: root,
-    encoding: 'utf8',
-  });
-  if (built.status !== 0 || !existsSync(cli)) throw new Error(`building the server failed:\n${built.stdout}\n${built.stderr}`);
+  cli = buildPrivateCli('crash-test');
 }, 120_000);
 
 const dataDirs: string[] = [];
-const children = new Set<ChildProcess>();
 afterAll(() => {
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  cli?.dispose();
   for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
-  rmSync(buildDir, { recursive: true, force: true });
 });
 
 function newDataDir(): string {
@@ -40,44 +27,7 @@ function newDataDir(): string {
   return dir;
 }
 
-interface Cli {
-  child: ChildProcess;
-  url: string;
-  api: string;
-  stdout: () => string;
-  stderr: () => string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-async function startCli(dataDir: string, extra: string[] = []): Promise<Cli> {
-  const child = spawn(process.execPath, [cli, 'serve', '--data-dir', dataDir, '--port', '0', '--no-rate-limits', '--log-level', 'error', ...extra], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NIGHTSHIFT_RENDERER_DIR: join(dataDir, 'no-console') },
-  });
-  children.add(child);
-  let out = '';
-  let err = '';
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => child.once('exit', (code, signal) => done({ code, signal })));
-  const url = await new Promise<string>((ready, fail) => {
-    const timer = setTimeout(() => fail(new Error(`server did not start: ${out} ${err}`)), 20_000);
-    const check = () => {
-      const match = /^Nightshift listening on (http:\/\/127\.0\.0\.1:\d+)\n/.exec(out);
-      if (match) {
-        clearTimeout(timer);
-        ready(match[1]!);
-      }
-    };
-    child.stdout!.on('data', check);
-    void exited.then(({ code, signal }) => {
-      clearTimeout(timer);
-      fail(new Error(`server exited (${code ?? signal}) before listening: ${err}`));
-    });
-  });
-  return { child, url, api: `${url}/api/v1`, stdout: () => out, stderr: () => err, exited };
-}
+const startCli = (dataDir: string, extra: string[] = []) => cli.start(dataDir, extra);
 
 async function allPages<T>(api: string, path: string, token: string, size: number): Promise<T[]> {
   const rows: T[] = [];

@@ -1,4 +1,5 @@
-import { useId, type ReactNode, type TextareaHTMLAttributes } from 'react';
+import type { ReactNode, TextareaHTMLAttributes } from 'react';
+import { FieldFrame } from './Field';
 import './TextAreaField.css';
 
 interface TextAreaFieldProps extends TextareaHTMLAttributes<HTMLTextAreaElement> {
@@ -6,19 +7,11 @@ interface TextAreaFieldProps extends TextareaHTMLAttributes<HTMLTextAreaElement>
   hint?: ReactNode;
 }
 
-/** A labelled <textarea>; the hint is announced with it. */
+/** A labelled <textarea>. */
 export function TextAreaField({ label, hint, className, ...textarea }: TextAreaFieldProps) {
-  const id = useId();
-  const hintId = useId();
   return (
-    <div className={['field', className].filter(Boolean).join(' ')}>
-      <label htmlFor={id}>{label}</label>
-      <textarea id={id} aria-describedby={hint ? hintId : undefined} {...textarea} />
-      {hint ? (
-        <p id={hintId} className="hint">
-          {hint}
-        </p>
-      ) : null}
-    </div>
+    <FieldFrame label={label} hint={hint} className={className}>
+      {(ids) => <textarea {...ids} {...textarea} />}
+    </FieldFrame>
   );
 }

@@ -1,59 +1,27 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildPrivateCli, type PrivateCli } from '../../testing/cli-process';
 import { call, createApiKey, register } from '../../testing/harness';
 import { Receiver, until, verifies } from './test-receiver';
 
 /**
- * The outbox against a real crash: the CLI (built privately from the current sources, as
- * server/crash.test.ts does, since migrations are bundled) is SIGKILLed with one delivery in flight
- * and one waiting for its retry, then started again on the same data dir.
+ * The outbox against a real crash: the CLI is SIGKILLed with one delivery in flight and one waiting for
+ * its retry, then started again on the same data dir.
  */
-const root = resolve(import.meta.dirname, '../../..');
-const buildDir = join(root, 'out', `.outbound-restart-test-${process.pid}`);
 const dataDir = mkdtempSync(join(tmpdir(), 'nightshift-outbound-'));
-const children = new Set<ChildProcess>();
-
+let cli: PrivateCli;
 beforeAll(() => {
-  const built = spawnSync(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'server/vite.config.ts', '--outDir', buildDir, '--emptyOutDir', '--logLevel', 'error'], {
-    cwd: root,
-    encoding: 'utf8',
-  });
-  if (built.status !== 0 || !existsSync(join(buildDir, 'cli.js'))) throw new Error(`building the server failed:\n${built.stdout}\n${built.stderr}`);
+  cli = buildPrivateCli('outbound-restart-test');
 }, 120_000);
 
 afterAll(() => {
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  cli?.dispose();
   rmSync(dataDir, { recursive: true, force: true });
-  rmSync(buildDir, { recursive: true, force: true });
 });
 
-async function startCli(): Promise<{ child: ChildProcess; api: string }> {
-  const child = spawn(process.execPath, [join(buildDir, 'cli.js'), 'serve', '--data-dir', dataDir, '--port', '0', '--no-rate-limits', '--log-level', 'error'], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NIGHTSHIFT_RENDERER_DIR: join(dataDir, 'no-console') },
-  });
-  children.add(child);
-  let out = '';
-  let err = '';
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
-  const url = await new Promise<string>((ready, fail) => {
-    const timer = setTimeout(() => fail(new Error(`server did not start: ${out} ${err}`)), 20_000);
-    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-      out += chunk;
-      const match = /Nightshift listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (match) {
-        clearTimeout(timer);
-        ready(match[1]!);
-      }
-    });
-    child.once('exit', (code, signal) => fail(new Error(`server exited (${code ?? signal}) before listening: ${err}`)));
-  });
-  return { child, api: `${url}/api/v1` };
-}
+const startCli = () => cli.start(dataDir);
 
 describe('the outbound webhook outbox survives a killed server', () => {
   it('SIGKILL with a delivery in flight and one waiting to retry; after restart both arrive, same id, signed', { timeout: 90_000 }, async () => {
@@ -96,7 +64,7 @@ describe('the outbound webhook outbox survives a killed server', () => {
         expect(sent[0]!.body).toBe(sent[1]!.body);
       }
       second.child.kill('SIGTERM');
-      expect(await new Promise((done) => second.child.once('exit', (code) => done(code)))).toBe(0);
+      expect((await second.exited).code).toBe(0);
     } finally {
       await receiver.close();
     }
