@@ -9,7 +9,13 @@ Usage:
   nightshift --version
 `;
 
-async function serve(argv: string[]): Promise<void> {
+/** What the bin (server/cli-loader.ts) learns from a run. */
+export interface CliHooks {
+  /** The server is listening and its line is printed. */
+  serving?: () => void;
+}
+
+async function serve(argv: string[], hooks: CliHooks): Promise<void> {
   if (argv.includes('--help') || argv.includes('-h')) {
     process.stdout.write(CONFIG_HELP);
     return;
@@ -43,15 +49,16 @@ async function serve(argv: string[]): Promise<void> {
     process.exit(0);
   }
   process.stdout.write(`Nightshift listening on ${server.url}\n`);
+  hooks.serving?.();
 }
 
-async function main(argv: string[]): Promise<void> {
+async function main(argv: string[], hooks: CliHooks): Promise<void> {
   const [command, ...rest] = argv;
   if (command === '--version' || command === '-v') {
     process.stdout.write(`${VERSION}\n`);
     return;
   }
-  if (command === 'serve') return serve(rest);
+  if (command === 'serve') return serve(rest, hooks);
   process.stdout.write(USAGE);
   if (command !== undefined && command !== '--help' && command !== '-h') {
     process.stderr.write(`nightshift: unknown command "${command}"\n`);
@@ -59,8 +66,14 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
-main(process.argv.slice(2)).catch((error: unknown) => {
-  const message = error instanceof ConfigError ? `${error.message} (see nightshift serve --help)` : (error as Error).message;
-  process.stderr.write(`nightshift: ${message}\n`);
-  process.exit(1);
-});
+/**
+ * `nightshift ARGS`. Called by the bin, out/server/cli.js (server/cli-loader.ts), which loads this file's
+ * bundle (out/server/cli.cjs) through a V8 code cache.
+ */
+export function runCli(argv: string[], hooks: CliHooks = {}): void {
+  main(argv, hooks).catch((error: unknown) => {
+    const message = error instanceof ConfigError ? `${error.message} (see nightshift serve --help)` : (error as Error).message;
+    process.stderr.write(`nightshift: ${message}\n`);
+    process.exit(1);
+  });
+}

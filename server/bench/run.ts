@@ -203,7 +203,7 @@ async function benchHttp(workRoot: string): Promise<HttpSection> {
 }
 
 async function benchStartup(workRoot: string) {
-  log(`startup: ${STARTUP_RUNS} runs each of fresh data dir, existing data dir, node -e ''`);
+  log(`startup: ${STARTUP_RUNS} runs each of fresh data dir, existing data dir, existing data dir without the code cache, node -e ''`);
   const result: StartupResult = await measureStartup(STARTUP_RUNS, workRoot, log);
   const floor = result.node_empty_script.median_ms;
   return {
@@ -250,6 +250,7 @@ async function main(): Promise<void> {
       'Load generator: autocannon (programmatic) in this process, pipelining 1; servers are child processes of the same Node binary. On a 2-core machine the load generator and the server each take about one core: compare server_cpu_pct and client_cpu_pct to see which side was the limit.',
       'cpu_cost_ratio_to_hello_world = hello-world server CPU µs per request ÷ Nightshift server CPU µs per request (from /proc): a second view of the same ratio that other load on the machine disturbs less than req/s. The targets are judged on ratio_to_hello_world (req/s) as specified.',
       'Startup runs use the command as a user would type it (no --no-rate-limits, default log level); servers are stopped with SIGTERM after each run, outside the measured window.',
+      'The bin compiles the server bundle with a V8 code cache written by the first start after a build (server/cli-loader.ts; an uncounted run here). existing_data_dir_no_code_cache is the same start with NIGHTSHIFT_CODE_CACHE=0: what the first start after a build or a Node upgrade costs.',
       'Peer: server/bench/hello-world.ts, Fastify from node_modules, GET / → {"hello":"world"}, logger off, started by the same Node binary (through tsx, which only affects module loading).',
       'To see where Nightshift spends its time: node --import tsx server/bench/profile.ts read-key|read-jwt|patch|startup (node --cpu-prof; figures under the profiler are not comparable).',
       'Benchmarks are not tests: a missed target is reported (met: false), not failed. The process exits 1 only when a run saw non-2xx answers, socket errors or timeouts (the figures are then not valid).',

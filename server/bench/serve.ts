@@ -92,6 +92,8 @@ export interface NightshiftOptions {
   logLevel?: string;
   /** Extra node flags, e.g. --cpu-prof. */
   nodeArgs?: string[];
+  /** Extra environment, e.g. NIGHTSHIFT_CODE_CACHE=0. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export function nightshiftArgs(options: NightshiftOptions): string[] {
@@ -103,7 +105,13 @@ export function nightshiftArgs(options: NightshiftOptions): string[] {
 
 export function startNightshift(options: NightshiftOptions): Promise<Running> {
   if (!existsSync(NIGHTSHIFT_CLI)) throw new Error(`${NIGHTSHIFT_CLI} is missing: run npm run build:server first`);
-  return startListening({ name: 'nightshift', command: process.execPath, args: nightshiftArgs(options), line: NIGHTSHIFT_LINE });
+  return startListening({
+    name: 'nightshift',
+    command: process.execPath,
+    args: nightshiftArgs(options),
+    line: NIGHTSHIFT_LINE,
+    ...(options.env ? { env: { ...process.env, ...options.env } } : {}),
+  });
 }
 
 /** The Fastify hello-world peer, run by the same Node (through tsx, which only affects loading). */

@@ -1,13 +1,16 @@
 /**
  * Startup: from spawn() of `node out/server/cli.js serve` to the first 200 from GET /health,
  * with a fresh and with an already-migrated data dir, beside the process floor (`node -e ''`).
+ * The bin compiles the server bundle through a V8 code cache that the first start after a build
+ * writes (server/cli-loader.ts); that start is one of the uncounted ones, and a third series shows
+ * every start without the cache (NIGHTSHIFT_CODE_CACHE=0), as the first one after a build or upgrade is.
  */
 import { request } from 'node:http';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { spawnTracked, waitForExit } from './children';
-import { startNightshift } from './serve';
+import { NIGHTSHIFT_CLI, startNightshift } from './serve';
 import { summarize, type Summary } from './stats';
 
 const msSince = (start: bigint, end = process.hrtime.bigint()) => Number(end - start) / 1e6;
@@ -41,8 +44,8 @@ export interface ServeTiming {
   health_ms: number;
 }
 
-export async function timeServe(dataDir: string, nodeArgs: string[] = []): Promise<ServeTiming> {
-  const server = await startNightshift({ dataDir, nodeArgs });
+export async function timeServe(dataDir: string, nodeArgs: string[] = [], env?: NodeJS.ProcessEnv): Promise<ServeTiming> {
+  const server = await startNightshift({ dataDir, nodeArgs, ...(env ? { env } : {}) });
   try {
     await pollHealth(server.url);
     const healthAt = process.hrtime.bigint();
@@ -66,34 +69,60 @@ export interface StartupResult {
   runs: number;
   fresh_data_dir: Summary & { listening_line_median_ms: number };
   existing_data_dir: Summary & { listening_line_median_ms: number };
+  /** Existing data dir, code cache off: what the first start after a build or a Node upgrade costs. */
+  existing_data_dir_no_code_cache: Summary & { listening_line_median_ms: number };
   node_empty_script: Summary;
+  /** The code cache files beside the bundle after the uncounted runs (none: it went to ~/.cache, or failed). */
+  code_cache_files: string[];
+}
+
+const NO_CODE_CACHE = { NIGHTSHIFT_CODE_CACHE: '0' };
+
+function codeCacheFiles(): string[] {
+  try {
+    return readdirSync(join(dirname(NIGHTSHIFT_CLI), 'code-cache')).filter((f) => f.endsWith('.v8cache'));
+  } catch {
+    return [];
+  }
 }
 
 export async function measureStartup(runs: number, workRoot: string, log: (m: string) => void): Promise<StartupResult> {
   // The already-migrated data dir: created and migrated by one serve that is not counted.
   const existingDir = mkdtempSync(join(workRoot, 'existing-'));
   await timeServe(existingDir);
-  // One uncounted round so that every measured run finds the files in the page cache.
+  // That start also wrote the code cache, if the build had none. One uncounted round so that every
+  // measured run finds the files in the page cache.
   await timeNodeEmpty();
   await timeServe(mkdtempSync(join(workRoot, 'fresh-')));
+  await timeServe(existingDir, [], NO_CODE_CACHE);
 
   const fresh: ServeTiming[] = [];
   const existing: ServeTiming[] = [];
+  const noCache: ServeTiming[] = [];
   const nodeEmpty: number[] = [];
-  // Interleaved so that drift in machine load spreads over all three series alike.
+  // Interleaved so that drift in machine load spreads over all four series alike.
   for (let i = 0; i < runs; i++) {
     nodeEmpty.push(await timeNodeEmpty());
     fresh.push(await timeServe(mkdtempSync(join(workRoot, 'fresh-'))));
     existing.push(await timeServe(existingDir));
+    noCache.push(await timeServe(existingDir, [], NO_CODE_CACHE));
     log(
-      `startup ${i + 1}/${runs}: fresh ${fresh.at(-1)!.health_ms.toFixed(0)} ms, existing ${existing.at(-1)!.health_ms.toFixed(0)} ms, node -e ${nodeEmpty.at(-1)!.toFixed(0)} ms`,
+      `startup ${i + 1}/${runs}: fresh ${fresh.at(-1)!.health_ms.toFixed(0)} ms, existing ${existing.at(-1)!.health_ms.toFixed(0)} ms, ` +
+        `existing without code cache ${noCache.at(-1)!.health_ms.toFixed(0)} ms, node -e ${nodeEmpty.at(-1)!.toFixed(0)} ms`,
     );
   }
   const withListening = (timings: ServeTiming[]) => ({
     ...summarize(timings.map((t) => t.health_ms)),
     listening_line_median_ms: summarize(timings.map((t) => t.listening_ms)).median_ms,
   });
-  return { runs, fresh_data_dir: withListening(fresh), existing_data_dir: withListening(existing), node_empty_script: summarize(nodeEmpty) };
+  return {
+    runs,
+    fresh_data_dir: withListening(fresh),
+    existing_data_dir: withListening(existing),
+    existing_data_dir_no_code_cache: withListening(noCache),
+    node_empty_script: summarize(nodeEmpty),
+    code_cache_files: codeCacheFiles(),
+  };
 }
 
 export function freshTempRoot(): string {
