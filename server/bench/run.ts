@@ -9,8 +9,10 @@
  *      dirs, beside `node -e ''`.
  *   3. Console: e2e/bench/audit-table.ts in its own process (cold load of the audit page with 100k
  *      rows in Chromium, beside a blank page); needs out/renderer (npx electron-vite build).
+ *   4. Storm: e2e/bench/incident-storm.ts in its own process (100k alerts in 10 s to a webhook while
+ *      the incidents list is open in Chromium: none lost, the page's lag and typing delay beside idle).
  * Knobs (environment): BENCH_DURATION (s, default 10), BENCH_WARMUP (s, 2), BENCH_CONNECTIONS (10),
- * BENCH_STARTUP_RUNS (10), BENCH_SKIP=http|startup|console, BENCH_OUT=FILE (also write the JSON there: `npm run
+ * BENCH_STARTUP_RUNS (10), BENCH_SKIP=http|startup|console|storm, BENCH_OUT=FILE (also write the JSON there: `npm run
  * bench` puts npm's and vite's own lines on stdout before ours).
  * Where the time goes: server/bench/profile.ts (runs a scenario under node --cpu-prof).
  */
@@ -219,10 +221,10 @@ async function benchStartup(workRoot: string) {
   };
 }
 
-/** The console benchmark runs in its own process (Playwright, Chromium); its JSON goes under "console". */
-async function benchConsole(): Promise<unknown> {
-  log('console: node --import tsx e2e/bench/audit-table.ts');
-  const child = spawnTracked(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'e2e', 'bench', 'audit-table.ts')], {
+/** A Chromium benchmark in its own process (Playwright); its one JSON document becomes a section. */
+async function benchInChild(script: string): Promise<unknown> {
+  log(`node --import tsx ${script}`);
+  const child = spawnTracked(process.execPath, ['--import', 'tsx', join(REPO_ROOT, script)], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -233,7 +235,7 @@ async function benchConsole(): Promise<unknown> {
     const result = JSON.parse(stdout) as Record<string, unknown>;
     return code === 0 ? result : { ...result, exit_code: code };
   } catch {
-    return { error: `e2e/bench/audit-table.ts exited with ${String(code)} and no JSON document (its stderr is above)` };
+    return { error: `${script} exited with ${String(code)} and no JSON document (its stderr is above)` };
   }
 }
 
@@ -259,7 +261,8 @@ async function main(): Promise<void> {
   try {
     if (!SKIP.has('http')) output.http = await benchHttp(workRoot);
     if (!SKIP.has('startup')) output.startup = await benchStartup(workRoot);
-    if (!SKIP.has('console')) output.console = await benchConsole();
+    if (!SKIP.has('console')) output.console = await benchInChild('e2e/bench/audit-table.ts');
+    if (!SKIP.has('storm')) output.storm = await benchInChild('e2e/bench/incident-storm.ts');
   } finally {
     killAllChildren();
     rmSync(workRoot, { recursive: true, force: true });
