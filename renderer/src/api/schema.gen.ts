@@ -6313,7 +6313,7 @@ export interface paths {
                     status?: "active" | "investigating" | "identified" | "monitoring" | "mitigated" | "resolved";
                     /** @description critical, high, medium, low; Opsentry's informational, degraded, partial_outage, major_outage are mapped (and also set the impact when none is given) */
                     severity?: "critical" | "high" | "medium" | "low" | "informational" | "degraded" | "partial_outage" | "major_outage";
-                    /** @description Words that must all appear (anywhere, any case) in the title or description */
+                    /** @description Words that must all appear (anywhere, any case) in the title or description. With a search, meta.total counts up to 1,000 matches: a search matching more reports 1,000 (on later pages offset + the rows returned, + 1 while more follow), a lower bound; pages past it still work */
                     search?: string;
                     /** @description RFC 3339, UTC */
                     from?: string;

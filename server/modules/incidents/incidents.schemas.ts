@@ -181,12 +181,20 @@ export type PostmortemPut = Static<typeof PostmortemPut>;
 export const INCIDENT_SORTS = ['-created_at', 'created_at', '-updated_at', 'updated_at', '-severity', 'severity'] as const;
 export type IncidentSort = (typeof INCIDENT_SORTS)[number];
 
+/** With `search`, meta.total counts this many matches at most, so that a common word's page stays fast at any size. */
+export const SEARCH_TOTAL_CAP = 1_000;
+
 export const IncidentListQuery = Type.Object(
   {
     ...PageQuery,
     status: Type.Optional(StringEnum(STATUSES)),
     severity: Type.Optional(SeverityInput),
-    search: Type.Optional(Type.String({ maxLength: 200, description: 'Words that must all appear (anywhere, any case) in the title or description' })),
+    search: Type.Optional(Type.String({
+      maxLength: 200,
+      description: 'Words that must all appear (anywhere, any case) in the title or description. With a search, meta.total counts '
+        + `up to ${SEARCH_TOTAL_CAP.toLocaleString('en-US')} matches: a search matching more reports ${SEARCH_TOTAL_CAP.toLocaleString('en-US')} `
+        + '(on later pages offset + the rows returned, + 1 while more follow), a lower bound; pages past it still work',
+    })),
     from: Type.Optional(Timestamp),
     to: Type.Optional(Timestamp),
     service_id: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'Incidents affecting this service' })),

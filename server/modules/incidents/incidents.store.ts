@@ -1,6 +1,6 @@
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../../db/database';
-import { withTotal } from '../../db/paging';
+import { incidentListStore, type IncidentFilter } from './incident-list.store';
 import type { Impact, IncidentSort, Severity, Status, TimelineKind, TimelineVisibility } from './incidents.schemas';
 
 export interface IncidentRow {
@@ -98,67 +98,15 @@ export interface ImpactRow {
   transitions: string;
 }
 
-export interface IncidentFilter {
-  orgId: string;
-  status?: Status;
-  /** Not resolved. */
-  open?: boolean;
-  severity?: Severity;
-  /** Words of three or more characters go to the full-text index; shorter ones are matched with LIKE. */
-  words?: string[];
-  from?: string;
-  to?: string;
-  serviceId?: string;
-  /** A user id, or null for unassigned. */
-  assigneeId?: string | null;
-}
-
-// Must be the expression of the index incidents_live_severity_rank, so that sort can use it.
-const SEVERITY_RANK = "(CASE i.severity WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 ELSE 1 END)";
-
-const ORDER_BY: Record<IncidentSort, string> = {
-  '-created_at': 'i.created_at DESC, i.id DESC',
-  created_at: 'i.created_at ASC, i.id ASC',
-  '-updated_at': 'i.updated_at DESC, i.id DESC',
-  updated_at: 'i.updated_at ASC, i.id ASC',
-  '-severity': `${SEVERITY_RANK} DESC, i.created_at DESC, i.id DESC`,
-  severity: `${SEVERITY_RANK} ASC, i.created_at ASC, i.id ASC`,
-};
+export type { IncidentFilter };
 
 const COLUMNS = `i.id, i.org_id, i.title, i.description, i.severity, i.status, i.visibility, i.impact, i.assignee_id, u.name AS assignee_name,
   i.created_by, i.acknowledged_at, i.acknowledged_by, i.resolved_at, i.resolved_by, i.root_cause, i.source, i.integration_id,
   (SELECT json_group_array(l.service_id) FROM incident_services l CROSS JOIN services s ON s.id = l.service_id AND s.deleted_at IS NULL
      WHERE l.incident_id = i.id AND l.deleted_at IS NULL) AS service_ids,
   i.created_at, i.updated_at`;
-const FROM = 'FROM incidents i LEFT JOIN users u ON u.id = i.assignee_id';
-
-const ftsPhrase = (word: string) => `"${word.replace(/"/g, '""')}"`;
-
-function where(filter: IncidentFilter): { sql: string; params: unknown[] } {
-  const clauses = ['i.org_id = ?', 'i.deleted_at IS NULL'];
-  const params: unknown[] = [filter.orgId];
-  const add = (clause: string, ...values: unknown[]) => {
-    clauses.push(clause);
-    params.push(...values);
-  };
-  if (filter.status) add('i.status = ?', filter.status);
-  if (filter.open) add("i.status <> 'resolved'");
-  if (filter.severity) add('i.severity = ?', filter.severity);
-  if (filter.from) add('i.created_at >= ?', filter.from);
-  if (filter.to) add('i.created_at <= ?', filter.to);
-  if (filter.assigneeId === null) add('i.assignee_id IS NULL');
-  else if (filter.assigneeId !== undefined) add('i.assignee_id = ?', filter.assigneeId);
-  if (filter.serviceId) add('i.id IN (SELECT l.incident_id FROM incident_services l WHERE l.service_id = ? AND l.org_id = ? AND l.deleted_at IS NULL)', filter.serviceId, filter.orgId);
-  const words = filter.words ?? [];
-  // The trigram index needs three characters to match; shorter words keep LIKE's substring meaning.
-  const indexed = words.filter((w) => [...w].length >= 3);
-  if (indexed.length > 0) add('i.search_key IN (SELECT rowid FROM incidents_fts WHERE incidents_fts MATCH ?)', indexed.map(ftsPhrase).join(' AND '));
-  for (const word of words.filter((w) => [...w].length < 3)) {
-    const pattern = `%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    add(`(i.title LIKE ? ESCAPE '\\' OR i.description LIKE ? ESCAPE '\\')`, pattern, pattern);
-  }
-  return { sql: clauses.join(' AND '), params };
-}
+const JOINS = 'LEFT JOIN users u ON u.id = i.assignee_id';
+const FROM = `FROM incidents i ${JOINS}`;
 
 export function incidentsStore(db: Db) {
   const insert = db.prepare(
@@ -173,6 +121,7 @@ export function incidentsStore(db: Db) {
   );
   const statusOf = db.prepare<[string, string], { status: Status }>('SELECT status FROM incidents WHERE id = ? AND org_id = ? AND deleted_at IS NULL');
   const updates = new Map<string, Statement>();
+  const list = incidentListStore(db, COLUMNS, JOINS);
 
   const insertEntry = db.prepare(
     `INSERT INTO incident_timeline (id, org_id, incident_id, kind, message, actor_id, visibility, data, created_at)
@@ -229,11 +178,9 @@ export function incidentsStore(db: Db) {
       statement.run({ ...Object.fromEntries(fields.map((f) => [f, changes[f]])), at, id, org_id: orgId });
     },
 
-    list(filter: IncidentFilter, sort: IncidentSort, limit: number, offset: number): { rows: IncidentRow[]; total: number } {
-      const { sql, params } = where(filter);
-      const rows = db.prepare(`SELECT ${COLUMNS} ${FROM} WHERE ${sql} ORDER BY ${ORDER_BY[sort]} LIMIT ? OFFSET ?`).all(...params, limit, offset) as IncidentRow[];
-      return withTotal(rows, limit, offset, () => (db.prepare(`SELECT count(*) AS n FROM incidents i WHERE ${sql}`).get(...params) as { n: number }).n);
-    },
+    /** One page of the list and the total it is a page of (incident-list.store.ts plans it). */
+    list: (filter: IncidentFilter, sort: IncidentSort, limit: number, offset: number): { rows: IncidentRow[]; total: number } =>
+      list.list<IncidentRow>(filter, sort, limit, offset),
 
     insertEntry: (row: Omit<TimelineRow, 'actor_name'>) => void insertEntry.run(row),
     entry: (id: string) => entryById.get(id),
