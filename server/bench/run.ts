@@ -7,6 +7,9 @@
  *      alternately, never concurrently.
  *   2. Startup: `nightshift serve` spawn → first 200 from GET /health, fresh and migrated data
  *      dirs, beside `node -e ''`.
+ *   2a. Webhook ingest: single-alert Alertmanager webhooks over 10k fingerprints with 4 WebSocket
+ *      subscribers, beside Debian's Alertmanager 0.25 receiving the same alerts on /api/v2/alerts;
+ *      a fixed 5,000/s run; a 100k-alert storm, then SIGKILL and restart: none lost (server/bench/ingest.ts).
  *   2b. Incident list: 100k incidents, 23 filter/sort/search shapes with a page of 50, p50/p99
  *      beside the token-ping route (server/bench/incident-list.ts).
  *   3. Console: e2e/bench/audit-table.ts in its own process (cold load of the audit page with 100k
@@ -14,7 +17,7 @@
  *   4. Storm: e2e/bench/incident-storm.ts in its own process (100k alerts in 10 s to a webhook while
  *      the incidents list is open in Chromium: none lost, the page's lag and typing delay beside idle).
  * Knobs (environment): BENCH_DURATION (s, default 10), BENCH_WARMUP (s, 2), BENCH_CONNECTIONS (10),
- * BENCH_STARTUP_RUNS (10), BENCH_SKIP=http|startup|incident-list|console|storm, BENCH_OUT=FILE (also write the JSON there: `npm run
+ * BENCH_STARTUP_RUNS (10), BENCH_SKIP=http|startup|ingest|incident-list|console|storm, BENCH_OUT=FILE (also write the JSON there: `npm run
  * bench` puts npm's and vite's own lines on stdout before ours).
  * Where the time goes: server/bench/profile.ts (runs a scenario under node --cpu-prof).
  */
@@ -24,6 +27,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { killAllChildren, spawnTracked } from './children';
 import { benchIncidentList } from './incident-list';
+import { benchIngest } from './ingest';
 import { requestJson, runLoad, type LoadResult } from './http';
 import { auditTotal, listUsers, patchUser, setUpAccount, type Scenario } from './scenarios';
 import { NIGHTSHIFT_CLI, REPO_ROOT, startHelloWorld, startNightshift, type Running } from './serve';
@@ -264,6 +268,7 @@ async function main(): Promise<void> {
   try {
     if (!SKIP.has('http')) output.http = await benchHttp(workRoot);
     if (!SKIP.has('startup')) output.startup = await benchStartup(workRoot);
+    if (!SKIP.has('ingest')) output.ingest = await benchIngest({ workRoot, log });
     if (!SKIP.has('incident-list')) output.incident_list = await benchIncidentList();
     if (!SKIP.has('console')) output.console = await benchInChild('e2e/bench/audit-table.ts');
     if (!SKIP.has('storm')) output.storm = await benchInChild('e2e/bench/incident-storm.ts');

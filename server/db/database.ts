@@ -34,6 +34,8 @@ export type Transact = (<T>(fn: () => T) => T) & { afterCommit(task: () => void)
 interface TransactionState {
   depth: number;
   pending: Array<() => void>;
+  /** One transaction function per connection, handed the work to run: better-sqlite3 builds a new wrapper per db.transaction() call. */
+  run: (fn: () => unknown) => unknown;
 }
 
 // Keyed by connection, so every transactor over one database shares the same outermost transaction.
@@ -41,14 +43,14 @@ const states = new WeakMap<Db, TransactionState>();
 
 export function transactor(db: Db): Transact {
   let state = states.get(db);
-  if (!state) states.set(db, (state = { depth: 0, pending: [] }));
+  if (!state) states.set(db, (state = { depth: 0, pending: [], run: db.transaction((fn: () => unknown) => fn()) }));
   const s = state;
   const transact = <T>(fn: () => T): T => {
     const mark = s.pending.length;
     s.depth += 1;
     let result: T;
     try {
-      result = db.transaction(fn)();
+      result = s.run(fn) as T;
     } catch (error) {
       // The savepoint rolled back: so does whatever it deferred.
       s.depth -= 1;

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -18,6 +18,7 @@ export interface PostableAlert {
 
 export interface RunningAlertmanager {
   url: string;
+  pid: number;
   postAlerts(alerts: PostableAlert[]): Promise<void>;
   /** Kills the process and removes its data dir. */
   stop(): Promise<void>;
@@ -46,7 +47,8 @@ async function freePort(): Promise<number> {
 
 const yamlString = (value: string) => JSON.stringify(value);
 
-function configFor(options: AlertmanagerOptions): string {
+/** A config whose one receiver posts every notification to `webhookUrl`. */
+export function webhookConfig(options: AlertmanagerOptions): string {
   return [
     'global:',
     `  resolve_timeout: ${options.resolveTimeout ?? '1m'}`,
@@ -72,20 +74,38 @@ function exited(child: ChildProcess): Promise<void> {
   });
 }
 
+/** `prometheus-alertmanager --version`'s version, or null. */
+export function alertmanagerVersion(): string | null {
+  try {
+    const out = execFileSync(ALERTMANAGER_BINARY, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    return /version (\S+)/.exec(out)?.[1] ?? out.split('\n')[0]!.trim();
+  } catch (error) {
+    // Older builds print the version on stderr.
+    return /version (\S+)/.exec(String((error as { stderr?: unknown }).stderr ?? ''))?.[1] ?? null;
+  }
+}
+
+export interface StartOptions {
+  /** Where its config and data dir go (default: the system temp dir). */
+  workRoot?: string;
+  /** How to spawn it, e.g. a benchmark's tracked spawn, so a crash still kills it. */
+  spawn?: (command: string, args: string[], options: SpawnOptions) => ChildProcess;
+}
+
 /**
- * Starts a real Alertmanager on loopback with clustering off, configured to send every notification
- * to `webhookUrl`, and waits until it is ready.
+ * Starts a real Alertmanager on loopback with clustering off and the given config (a YAML text, or a
+ * webhook receiver's options) and waits until it is ready.
  */
-export async function startAlertmanager(options: AlertmanagerOptions): Promise<RunningAlertmanager> {
+export async function startAlertmanager(config: string | AlertmanagerOptions, options: StartOptions = {}): Promise<RunningAlertmanager> {
   if (!existsSync(ALERTMANAGER_BINARY)) {
     throw new Error(`${ALERTMANAGER_BINARY} is missing: apt-get install prometheus-alertmanager (bash .ci/system-deps.sh test does it)`);
   }
-  const dir = mkdtempSync(join(tmpdir(), 'nightshift-alertmanager-'));
+  const dir = mkdtempSync(join(options.workRoot ?? tmpdir(), 'nightshift-alertmanager-'));
   const configFile = join(dir, 'alertmanager.yml');
-  writeFileSync(configFile, configFor(options));
+  writeFileSync(configFile, typeof config === 'string' ? config : webhookConfig(config));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(ALERTMANAGER_BINARY, [
+  const child = (options.spawn ?? spawn)(ALERTMANAGER_BINARY, [
     `--config.file=${configFile}`,
     `--storage.path=${join(dir, 'data')}`,
     `--web.listen-address=127.0.0.1:${port}`,
@@ -128,6 +148,7 @@ export async function startAlertmanager(options: AlertmanagerOptions): Promise<R
 
   return {
     url,
+    pid: child.pid!,
     async postAlerts(alerts) {
       const response = await fetch(`${url}/api/v2/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(alerts) });
       if (!response.ok) throw new Error(`alertmanager refused the alerts: ${response.status} ${await response.text()}`);

@@ -8,7 +8,8 @@ import type { AuditLog } from '../audit';
 import type { IncidentAlert, IncidentAlertPort, Severity } from '../incidents';
 import type { IntegrationService, WebhookIntegration } from '../integrations';
 import type { Alert, AlertInput, AlertListQuery, DeadLetter, DeliveryContent, IngestResult } from './alerts.schemas';
-import type { AlertRow, AlertsStore } from './alerts.store';
+import type { AlertHead, AlertRefresh, AlertRow, AlertsStore } from './alerts.store';
+import { groupCommit } from './group-commit';
 
 const DEFAULT_SEVERITY: Severity = 'medium';
 const DELIVERY_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
@@ -39,10 +40,43 @@ const toAlert = (row: AlertRow): Alert => ({
   last_received_at: row.last_received_at,
 });
 
+/** Whether a notification would leave the stored alert as it is (but for when it was last received). */
+const sameAlert = (head: AlertHead, next: AlertRefresh): boolean =>
+  head.same_content === 1 && head.status === next.status && head.severity === next.severity && head.starts_at === next.starts_at && head.ends_at === next.ends_at;
+
+/** The live event's alert, with the labels and links the sender sent rather than parsed back from the row. */
+const toAlertOf = (row: AlertRow, alert: AlertInput): Alert => ({
+  id: row.id,
+  status: row.status,
+  title: row.title,
+  severity: row.severity,
+  source: row.source,
+  integration_id: row.integration_id,
+  dedup_key: row.dedup_key,
+  group_key: row.group_key,
+  labels: alert.labels,
+  links: alert.links,
+  starts_at: row.starts_at,
+  ends_at: row.ends_at,
+  received_at: row.received_at,
+  incident_id: row.incident_id,
+  description: row.description,
+  last_received_at: row.last_received_at,
+});
+
 /** The grouping key: the integration's label override when it has one, else the source's own, else the alert alone. */
 function groupKeyOf(integration: WebhookIntegration, alert: AlertInput): string {
   if (integration.groupBy) return `labels:${integration.groupBy.map((name) => `${name}=${alert.labels[name] ?? ''}`).join(',')}`;
   return alert.groupKey ?? `alert:${alert.dedupKey}`;
+}
+
+/** One authenticated, parsed delivery waiting for its batch. */
+interface Delivery {
+  context: RequestContext;
+  integration: WebhookIntegration;
+  content: DeliveryContent;
+  deliveryId: string | null;
+  test: boolean;
 }
 
 export interface DeadLetterInput {
@@ -94,7 +128,8 @@ export function createAlertService(deps: {
     const results: IngestResult['alerts'] = [];
     const opened: string[] = [];
     const resolvedIn = new Set<string>();
-    const changed: AlertRow[] = [];
+    const changed: Alert[] = [];
+    const announce = (row: AlertRow, alert: AlertInput) => changed.push(toAlertOf(row, alert));
 
     for (const alert of alerts) {
       const severity = alert.severity ?? integration.defaultSeverity ?? DEFAULT_SEVERITY;
@@ -106,20 +141,28 @@ export function createAlertService(deps: {
         labels: JSON.stringify(alert.labels),
         links: JSON.stringify(alert.links),
       };
-      const latest = store.latestByDedup(integration.id, alert.dedupKey);
+      const latest = store.latestByDedup(integration.id, alert.dedupKey, fields);
       const current = latest && isOpen(latest.incident_id) ? latest : undefined;
-      const result = (row: AlertRow | undefined, action: IngestResult['alerts'][number]['action']) =>
+      const result = (row: Pick<AlertRow, 'id' | 'incident_id'> | undefined, action: IngestResult['alerts'][number]['action']) =>
         results.push({ id: row?.id ?? null, dedup_key: alert.dedupKey, status: alert.status, incident_id: row?.incident_id ?? null, action });
 
       if (alert.status === 'firing') {
         if (current) {
           // Same occurrence again (a repeat notification, a retried delivery): refresh, say nothing new.
           const again = current.status === 'firing' && (alert.startsAt === null || alert.startsAt === current.starts_at);
-          store.refresh(current.id, { ...fields, starts_at: alert.startsAt ?? current.starts_at, ends_at: null }, now);
-          const row = store.get(current.id)!;
+          const refreshed = { ...fields, starts_at: alert.startsAt ?? current.starts_at, ends_at: null };
+          let row: AlertRow;
+          if (again && sameAlert(current, refreshed)) {
+            // Nothing but the time it was last heard of: the one column that says so, no new version.
+            store.touch(current.id, now);
+            row = { ...current, ...refreshed, last_received_at: now };
+          } else {
+            store.refresh(current.id, refreshed, now);
+            row = { ...current, ...refreshed, last_received_at: now, updated_at: now };
+          }
           if (!again) entry(current.incident_id, row, 'alert_firing', `Alert firing again: ${alert.title}`);
           if (severity !== current.severity) incidents.raiseSeverity(orgId, current.incident_id, severity, now);
-          changed.push(row);
+          announce(row, alert);
           result(row, again ? 'unchanged' : 'refired');
           continue;
         }
@@ -145,7 +188,7 @@ export function createAlertService(deps: {
         };
         store.insert(row);
         entry(incidentId, row, 'alert_firing', `Alert firing: ${alert.title}`);
-        changed.push(row);
+        announce(row, alert);
         result(row, action);
         continue;
       }
@@ -160,13 +203,14 @@ export function createAlertService(deps: {
         result(latest, 'unchanged');
         continue;
       }
-      store.refresh(latest.id, { ...fields, severity: latest.severity, starts_at: latest.starts_at, ends_at: alert.endsAt ?? now }, now);
-      const row = store.get(latest.id)!;
+      const refreshed = { ...fields, severity: latest.severity, starts_at: latest.starts_at, ends_at: alert.endsAt ?? now };
+      store.refresh(latest.id, refreshed, now);
+      const row: AlertRow = { ...latest, ...refreshed, last_received_at: now, updated_at: now };
       if (current) {
         entry(latest.incident_id, row, 'alert_resolved', `Alert resolved: ${alert.title}`);
         resolvedIn.add(latest.incident_id);
       }
-      changed.push(row);
+      announce(row, alert);
       result(row, 'resolved');
     }
 
@@ -182,58 +226,75 @@ export function createAlertService(deps: {
     return { results, opened, resolved, changed };
   }
 
+  /** One delivery, applied inside the batch's transaction (its own savepoint); returns the answer and when it was received. */
+  function apply(item: Delivery): { result: IngestResult; at: string } {
+    const { context, integration, content, deliveryId, test } = item;
+    const at = clock.now().toISOString();
+    if (deliveryId) {
+      const previous = store.deliveryResponse(integration.id, deliveryId);
+      if (previous) return { result: { ...(JSON.parse(previous) as IngestResult), duplicate: true }, at };
+    }
+    const result: IngestResult = {
+      delivery_id: deliveryId, duplicate: false, accepted: 0, ignored: null, alerts: [], incidents_opened: [], incidents_resolved: [], subscription: null,
+    };
+    let changed: Alert[] = [];
+    if (content.kind === 'alerts') {
+      const outcome = correlate(integration, content.alerts, at);
+      result.accepted = content.alerts.length;
+      result.alerts = outcome.results;
+      result.incidents_opened = outcome.opened;
+      result.incidents_resolved = outcome.resolved;
+      changed = outcome.changed;
+    } else if (content.kind === 'ignored') {
+      result.ignored = content.reason;
+    } else {
+      integrations.recordSubscription(context, integration, {
+        type: content.type, topic_arn: content.topicArn, subscribe_url: content.subscribeUrl, message: content.message, received_at: at,
+      });
+      result.subscription = { topic_arn: content.topicArn, subscribe_url: content.subscribeUrl };
+    }
+    audit.record(context, {
+      orgId: integration.orgId,
+      action: test ? 'SEND_TEST_ALERT' : 'INGEST_ALERTS',
+      resourceType: 'integration',
+      resourceId: integration.id,
+      details: {
+        ...(test ? {} : { actor: `integration:${integration.id}` }),
+        platform: integration.platform, delivery_id: deliveryId, kind: content.kind, alerts: result.accepted,
+        incidents_opened: result.incidents_opened, incidents_resolved: result.incidents_resolved,
+      },
+    });
+    if (deliveryId) store.recordDelivery(integration.id, deliveryId, at, JSON.stringify(result));
+    if (changed.length > 0) {
+      transact.afterCommit(() => {
+        for (const alert of changed) deps.publish?.(integration.orgId, 'alerts', { event: 'alert.received', data: alert });
+      });
+    }
+    return { result, at };
+  }
+
+  // Deliveries arriving together share one transaction (each in its own savepoint) and one
+  // "last received" write per integration; each sender is answered once it has committed.
+  const submit = groupCommit<Delivery, { result: IngestResult; at: string }>({
+    transact,
+    apply,
+    before: () => purgeOldDeliveries(clock.now()),
+    finish(done) {
+      const received = new Map<string, string>();
+      for (const { item, result } of done) if (!result.result.duplicate) received.set(item.integration.id, result.at);
+      for (const [integrationId, at] of received) integrations.markReceived(integrationId, at);
+    },
+  });
+
   return {
     /**
      * Takes one authenticated, parsed delivery: a retried delivery id answers as the first time and
      * changes nothing; otherwise alerts are correlated, the ingest audited (actor: the integration, or
-     * the person sending a test) and `alert.received` published once it commits.
+     * the person sending a test) and `alert.received` published once it commits. Resolves once the
+     * delivery is committed (with the others of its batch).
      */
-    ingest(context: RequestContext, integration: WebhookIntegration, content: DeliveryContent, deliveryId: string | null, options: { test?: boolean } = {}): IngestResult {
-      const now = clock.now();
-      const at = now.toISOString();
-      purgeOldDeliveries(now);
-      return transact(() => {
-        if (deliveryId) {
-          const previous = store.deliveryResponse(integration.id, deliveryId);
-          if (previous) return { ...(JSON.parse(previous) as IngestResult), duplicate: true };
-        }
-        const result: IngestResult = {
-          delivery_id: deliveryId, duplicate: false, accepted: 0, ignored: null, alerts: [], incidents_opened: [], incidents_resolved: [], subscription: null,
-        };
-        let changed: AlertRow[] = [];
-        if (content.kind === 'alerts') {
-          const outcome = correlate(integration, content.alerts, at);
-          result.accepted = content.alerts.length;
-          result.alerts = outcome.results;
-          result.incidents_opened = outcome.opened;
-          result.incidents_resolved = outcome.resolved;
-          changed = outcome.changed;
-        } else if (content.kind === 'ignored') {
-          result.ignored = content.reason;
-        } else {
-          integrations.recordSubscription(context, integration, {
-            type: content.type, topic_arn: content.topicArn, subscribe_url: content.subscribeUrl, message: content.message, received_at: at,
-          });
-          result.subscription = { topic_arn: content.topicArn, subscribe_url: content.subscribeUrl };
-        }
-        audit.record(context, {
-          orgId: integration.orgId,
-          action: options.test ? 'SEND_TEST_ALERT' : 'INGEST_ALERTS',
-          resourceType: 'integration',
-          resourceId: integration.id,
-          details: {
-            ...(options.test ? {} : { actor: `integration:${integration.id}` }),
-            platform: integration.platform, delivery_id: deliveryId, kind: content.kind, alerts: result.accepted,
-            incidents_opened: result.incidents_opened, incidents_resolved: result.incidents_resolved,
-          },
-        });
-        integrations.markReceived(integration.id, at);
-        if (deliveryId) store.recordDelivery(integration.id, deliveryId, at, JSON.stringify(result));
-        transact.afterCommit(() => {
-          for (const row of changed) deps.publish?.(integration.orgId, 'alerts', { event: 'alert.received', data: toAlert(row) });
-        });
-        return result;
-      });
+    ingest(context: RequestContext, integration: WebhookIntegration, content: DeliveryContent, deliveryId: string | null, options: { test?: boolean } = {}): Promise<IngestResult> {
+      return submit({ context, integration, content, deliveryId, test: options.test === true }).then(({ result }) => result);
     },
 
     /** Keeps a payload no parser understood, for an admin to see; never silently dropped. */

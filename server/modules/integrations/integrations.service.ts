@@ -16,6 +16,8 @@ import type { Sealer } from './sealer';
 
 export const WEBHOOK_SECRET_PREFIX = 'nsw_';
 const PREFIX_LENGTH = WEBHOOK_SECRET_PREFIX.length + 8;
+/** Integrations whose secrets are remembered at once; past this the cache starts over. */
+const SECRET_CACHE_MAX = 10_000;
 
 /** What the webhook receiver needs to know about the integration a secret belongs to. */
 export interface WebhookIntegration {
@@ -68,6 +70,13 @@ export function createIntegrationService(deps: {
   publicUrl: () => string | undefined;
 }) {
   const { store, audit, transact, clock, sealer } = deps;
+
+  // Webhook senders authenticate on every request: known secrets (by hash) are answered from memory.
+  // Unknown ones are not cached (a new integration needs no invalidation); any change to an
+  // integration empties the cache once its transaction commits, so a rotated, disabled or deleted
+  // integration's old state is never served.
+  const bySecret = new Map<string, WebhookIntegration>();
+  const forgetSecrets = () => transact.afterCommit(() => bySecret.clear());
 
   const baseUrl = (origin: string) => (deps.publicUrl() ?? origin).replace(/\/+$/, '');
   const endpointOf = (row: IntegrationRow, origin: string) => `${baseUrl(origin)}/api/v1/webhooks/${webhookPlatformOf(row.platform)}`;
@@ -209,6 +218,7 @@ export function createIntegrationService(deps: {
       };
       transact(() => {
         store.update(id, changes, clock.now().toISOString());
+        forgetSecrets();
         const shown = (c: IntegrationChanges | IntegrationRow) => ({
           name: c.name, enabled: c.enabled === 1, default_severity: c.default_severity, service_id: c.service_id, group_by: c.group_by, settings: c.settings,
           // Sealed values differ on every seal; whether one is set is what the log can say.
@@ -233,6 +243,7 @@ export function createIntegrationService(deps: {
       const row = mustGet(principal.orgId, id);
       transact(() => {
         store.remove(id, clock.now().toISOString());
+        forgetSecrets();
         audit.record(context, {
           orgId: principal.orgId, action: 'DELETE_INTEGRATION', resourceType: 'integration', resourceId: id,
           snapshot: { platform: row.platform, name: row.name, secret_prefix: row.secret_prefix },
@@ -246,6 +257,7 @@ export function createIntegrationService(deps: {
       const { secret, hash, prefix } = newSecret();
       transact(() => {
         store.rotateSecret(id, hash, prefix, clock.now().toISOString());
+        forgetSecrets();
         audit.record(context, {
           orgId: principal.orgId, action: 'ROTATE_INTEGRATION_SECRET', resourceType: 'integration', resourceId: id,
           details: { old_prefix: row.secret_prefix, new_prefix: prefix },
@@ -254,10 +266,16 @@ export function createIntegrationService(deps: {
       return withSecret(mustGet(principal.orgId, id), secret, origin);
     },
 
-    /** The integration a presented webhook secret belongs to, or null. */
-    authenticate(secret: string): WebhookIntegration | null {
-      const row = store.findBySecretHash(sha256(secret));
-      return row ? toWebhookIntegration(row) : null;
+    /** The integration whose webhook secret has this SHA-256 (hex), or null. */
+    authenticateHash(hash: string): WebhookIntegration | null {
+      const cached = bySecret.get(hash);
+      if (cached) return cached;
+      const row = store.findBySecretHash(hash);
+      if (!row) return null;
+      const integration = toWebhookIntegration(row);
+      if (bySecret.size >= SECRET_CACHE_MAX) bySecret.clear();
+      bySecret.set(hash, integration);
+      return integration;
     },
 
     /** For test alerts sent by a person: the integration by id, in their org. */

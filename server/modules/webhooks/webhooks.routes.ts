@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
@@ -6,7 +5,7 @@ import { contextOf } from '../../http/principal';
 import { IdParams, StringEnum } from '../../http/schemas';
 import { IngestResult } from '../alerts';
 import { WEBHOOK_PLATFORMS } from '../integrations';
-import { secretFrom, type WebhookReceiver } from './webhooks.service';
+import type { WebhookReceiver } from './webhooks.service';
 
 const SecretParams = Type.Object({ secret: Type.String({ minLength: 1, maxLength: 200, description: 'The integration\'s secret, as in its webhook_url' }) });
 const TestBody = Type.Object({ status: Type.Optional(StringEnum(['firing', 'resolved'] as const, { default: 'firing' })) }, { additionalProperties: false });
@@ -21,12 +20,6 @@ const ABOUT: Record<(typeof WEBHOOK_PLATFORMS)[number], string> = {
   signoz: 'SigNoz webhook channel (Alertmanager payload)',
   generic: 'Nightshift\'s JSON form: {title, status, severity, description, dedup_key, group_key, labels, links, starts_at, ends_at} or {alerts: [...]}',
 };
-
-// Each integration has its own webhook budget (000: 10,000/h), whichever way its secret is sent.
-function integrationOf(request: FastifyRequest): string | undefined {
-  const secret = secretFrom((request.params as { secret?: string } | undefined)?.secret, request.headers);
-  return secret === undefined ? undefined : `secret:${createHash('sha256').update(secret).digest('base64url').slice(0, 22)}`;
-}
 
 /** Inbound webhooks; authenticated by the integration's secret, not by a user. */
 export function webhookRoutes(receiver: WebhookReceiver, options: { bodyLimit: number }): FastifyPluginAsyncTypebox {
@@ -50,7 +43,8 @@ export function webhookRoutes(receiver: WebhookReceiver, options: { bodyLimit: n
       const config = {
         auth: 'public' as const,
         rateLimit: 'webhook' as const,
-        rateLimitKey: integrationOf,
+        // Each integration has its own webhook budget (000: 10,000/h), whichever way its secret is sent.
+        rateLimitKey: (request: FastifyRequest) => receiver.rateLimitKey((request.params as { secret?: string } | undefined)?.secret, request.headers),
         accepts: ['json' as const, 'text' as const],
         errors: ['INVALID_TOKEN', 'INVALID_SIGNATURE', 'WEBHOOK_PLATFORM_MISMATCH', 'UNRECOGNIZED_PAYLOAD'] as const,
       };

@@ -102,6 +102,47 @@ describe('Alertmanager alerts into incidents', () => {
     expect(refired.body.alerts[0].action).toBe('refired');
   });
 
+  it('moves only last_received_at on a repeat that changes nothing, and stores what a repeat does change', async () => {
+    const am = await integration('prometheus');
+    const alertOf = async () => {
+      const list = await call(t.api, 'GET', `/alerts?integration_id=${am.id}`, { token: owner.accessToken });
+      expect(list.body.data).toHaveLength(1);
+      return list.body.data[0];
+    };
+    await post(am.webhook_url, amPayload('quiet', [amAlert('quiet-1', 'firing')]));
+    const first = await alertOf();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect((await post(am.webhook_url, amPayload('quiet', [amAlert('quiet-1', 'firing')]))).body.alerts[0].action).toBe('unchanged');
+    const repeated = await alertOf();
+    expect(repeated.last_received_at > first.last_received_at).toBe(true);
+    expect({ ...repeated, last_received_at: null }).toEqual({ ...first, last_received_at: null });
+
+    const reworded = amAlert('quiet-1', 'firing');
+    reworded.annotations = { summary: 'Latency high on quiet-1, still', description: 'Now with a description' } as typeof reworded.annotations;
+    expect((await post(am.webhook_url, amPayload('quiet', [reworded]))).body.alerts[0].action).toBe('unchanged');
+    expect(await alertOf()).toMatchObject({ id: first.id, title: 'Latency high on quiet-1, still', description: 'Now with a description', status: 'firing' });
+  });
+
+  it('answers deliveries that arrive together each once stored, as if they had come one by one', async () => {
+    const am = await integration('prometheus');
+    const sends = Array.from({ length: 30 }, (_, i) => post(am.webhook_url, amPayload('together', [amAlert(`together-${i}`, 'firing')])));
+    const broken = post(am.webhook_url, { version: '4', alerts: 'not a list' });
+    const answers = await Promise.all(sends);
+    expectError(await broken, 422, 'UNRECOGNIZED_PAYLOAD');
+    expect(answers.map((a) => a.status)).toEqual(answers.map(() => 200));
+    const actions = answers.map((a) => a.body.alerts[0].action);
+    expect(actions.filter((a) => a === 'opened')).toHaveLength(1);
+    expect(actions.filter((a) => a === 'joined')).toHaveLength(29);
+    const incidentIds = new Set(answers.map((a) => a.body.alerts[0].incident_id));
+    expect(incidentIds.size).toBe(1);
+    const [incidentId] = [...incidentIds];
+    // Answered means stored: everything is there the moment the last answer is in.
+    expect((await call(t.api, 'GET', `/alerts?integration_id=${am.id}&limit=100`, { token: owner.accessToken })).body.meta.total).toBe(30);
+    expect((await incident(incidentId)).timeline.filter((e: any) => e.kind === 'alert_firing')).toHaveLength(30);
+    const audit = await call(t.api, 'GET', `/audit?action=INGEST_ALERTS&resource_id=${am.id}&limit=100`, { token: owner.accessToken });
+    expect(audit.body.meta.total).toBe(30);
+  });
+
   it('applies the integration\'s routing: default severity, service, grouping override', async () => {
     const service = await call(t.api, 'POST', '/services', { token: owner.accessToken, body: { name: `Payments ${Date.now()}` } });
     const am = await integration('prometheus', { default_severity: 'high', service_id: service.body.id, group_by: ['cluster'] });
