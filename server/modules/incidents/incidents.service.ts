@@ -328,9 +328,13 @@ export function createIncidentService(deps: {
     addTimelineEntry(orgId, incidentId, entry) {
       transact(() => {
         if (store.statusOf(orgId, incidentId) === null) throw notFound('Incident');
-        timeline.add(orgId, incidentId, entry);
+        // Stamped by this clock like everything else on the timeline, so an alert's entry never sorts
+        // before the incident it opened; the sender's own time stays in the entry as source_at.
+        const { at: sourceAt, ...rest } = entry;
+        const now = clock.now().toISOString();
+        timeline.add(orgId, incidentId, { ...rest, at: now, data: sourceAt ? { ...rest.data, source_at: sourceAt } : rest.data });
         // The list's "recently updated" order sees alert activity; the entry itself is the live event.
-        store.update(orgId, incidentId, {}, entry.at ?? clock.now().toISOString());
+        store.update(orgId, incidentId, {}, now);
       });
     },
 

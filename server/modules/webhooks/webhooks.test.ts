@@ -54,6 +54,9 @@ describe('Alertmanager alerts into incidents', () => {
     ]);
     expect(detail.alerts[0].links[0]).toEqual({ href: 'http://prometheus:9090/graph', text: 'Source' });
     expect(detail.timeline.filter((e: any) => e.kind === 'alert_firing')).toHaveLength(2);
+    // The incident's opening comes first on its timeline; each alert's own time is kept beside it.
+    expect(detail.timeline.map((e: any) => e.kind).slice(0, 2)).toEqual(['created', 'alert_firing']);
+    expect(detail.timeline[1].data.source_at).toEqual(expect.any(String));
 
     // One alert resolves: the incident stays open.
     const partial = await post(am.webhook_url, amPayload('{}:{alertname="HighLatency"}', [amAlert('fp-a', 'resolved'), amAlert('fp-b', 'firing', { severity: 'critical' })]));
