@@ -3,7 +3,7 @@ import SwaggerParser from '@apidevtools/swagger-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERROR_CODES } from '../http/errors';
 import { call, startTestServer, type TestServer } from '../testing/harness';
-import { serializeSpec } from './spec';
+import { serializeSpec } from '../scripts/openapi-spec';
 
 let t: TestServer;
 let spec: any;

@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { generateSpec, serializeSpec } from '../docs/spec';
+import { generateSpec, serializeSpec } from './openapi-spec';
 
 // Run from the server bundle (out/server/openapi.js): `--write` refreshes server/openapi.json, `--check` fails on drift.
 const committed = fileURLToPath(new URL('../../server/openapi.json', import.meta.url));
