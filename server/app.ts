@@ -39,7 +39,7 @@ import { createServiceService, serviceRoutes, servicesStore } from './modules/se
 import { createOrgService, orgRoutes, orgsStore } from './modules/orgs';
 import { createTokenService, tokenRoutes, tokensStore } from './modules/tokens';
 import { createUserService, userRoutes, usersStore } from './modules/users';
-import { createTickets, Hub, realtimeRoutes, type HubOptions } from './realtime';
+import { createEventBus, createTickets, Hub, realtimeRoutes, type HubOptions } from './realtime';
 
 export type AppConfig = Pick<
   ServerConfig,
@@ -126,12 +126,14 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const incidentStore = incidentsStore(db);
   // Services read incidents' impact for uptime, incidents look services up: each gets the other's function.
   const services = createServiceService({ store: servicesStore(db), audit, transact, clock, incidentImpacts: (...args) => incidents.impactsOn(...args) });
-  const incidents = createIncidentService({ store: incidentStore, users, services: services.lookup, audit, transact, clock, publish: hub.publish.bind(hub),
+  // Services announce changes from inside their transactions; the bus holds them for the live hub until commit.
+  const events = createEventBus({ transact, hub, onError: (error) => app.log.error({ err: error }, 'notifying an event failed') });
+  const incidents = createIncidentService({ store: incidentStore, users, services: services.lookup, audit, transact, clock, publish: events.publish,
     alertsOf: (...args) => alerts.alertsOf(...args) });
   const integrations = createIntegrationService({
     store: integrationsStore(db), audit, transact, clock, sealer: createSealer(deps.jwtKey), publicUrl: () => config.publicUrl,
   });
-  const alerts = createAlertService({ store: alertsStore(db), audit, transact, clock, incidents: incidents.alertPort, integrations, publish: hub.publish.bind(hub) });
+  const alerts = createAlertService({ store: alertsStore(db), audit, transact, clock, incidents: incidents.alertPort, integrations, publish: events.publish });
   const webhooks = createWebhookReceiver({ integrations, alerts, clock });
   const notifications = createNotificationService({
     store: notificationsStore(db), audit, transact, clock, publish: hub.publish.bind(hub),
@@ -142,7 +144,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     onError: (error) => app.log.error({ err: error }, 'outbound webhook delivery failed'),
   });
   // Every published event also reaches the people it concerns and the organization's webhook endpoints.
-  hub.observe(createDispatcher({ notifications, outbound, onError: (error) => app.log.error({ err: error }, 'notifying an event failed') }));
+  events.observe(createDispatcher({ notifications, outbound, onError: (error) => app.log.error({ err: error }, 'notifying an event failed') }));
   const analytics = createAnalyticsService({ store: analyticsStore(db), clock });
   const admin = adminStore(db);
   const metrics = createMetrics(admin.databaseBytes);

@@ -260,15 +260,4 @@ describe('Hub: sequence numbers and resuming', () => {
     expect(socket.events()).toEqual([]);
     expect(socket.closed).toBeNull();
   });
-
-  it('observers hear every event, subscribed or not, after the subscribers got it', () => {
-    hub = new Hub();
-    const heard: unknown[] = [];
-    const socket = new FakeSocket();
-    hub.subscribe(hub.attach(asSocket(socket), principal('org-a')), ['incidents']);
-    hub.observe((orgId, topic, event) => heard.push([orgId, topic, event.event, socket.events().length]));
-    hub.publish('org-a', 'incidents', { event: 'incident.created', data: {} });
-    hub.publish('org-b', 'alerts', { event: 'alert.received', data: {} });
-    expect(heard).toEqual([['org-a', 'incidents', 'incident.created', 1], ['org-b', 'alerts', 'alert.received', 1]]);
-  });
 });

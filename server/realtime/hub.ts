@@ -65,7 +65,6 @@ export class Hub {
   private readonly closeGraceMs: number;
   private readonly replayEvents: number;
   private readonly streams = new Map<string, EventStream>();
-  private readonly observers: EventObserver[] = [];
   // Sequence numbers start from the start time in microseconds: numbers a client saw from an earlier
   // process are always below this one's, so resuming with them asks for a resync instead of a wrong gap.
   private readonly sequenceBase = Date.now() * 1000;
@@ -122,8 +121,7 @@ export class Hub {
   }
 
   /**
-   * Numbers the event in the org's stream (kept for resuming clients), tells the observers, and
-   * delivers it to the sockets of `orgId` subscribed to `topic`, and to no one else.
+   * Numbers the event in the org's stream (kept for resuming clients) and delivers it to the sockets of `orgId` subscribed to `topic`, and to no one else.
    */
   publish(orgId: string, topic: string, event: LiveEvent): void {
     const record = this.streamOf(orgId).append(topic, event.event, event.data);
@@ -133,12 +131,6 @@ export class Hub {
       const payload = record.payload();
       for (const client of [...set]) this.deliver(client, payload);
     }
-    for (const observer of this.observers) observer(orgId, topic, event);
-  }
-
-  /** Adds a listener for every event published from now on. */
-  observe(observer: EventObserver): void {
-    this.observers.push(observer);
   }
 
   /** The newest sequence number of the organization's events: where a fresh client starts counting. */

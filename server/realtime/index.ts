@@ -1,3 +1,4 @@
+export { createEventBus, type EventBus } from './bus';
 export { Hub, type EventObserver, type HubOptions, type LiveEvent, type Publish } from './hub';
 export { notificationsTopic } from './messages';
 export { createTickets, type Tickets } from './tickets';

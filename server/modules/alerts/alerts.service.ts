@@ -265,11 +265,7 @@ export function createAlertService(deps: {
       },
     });
     if (deliveryId) store.recordDelivery(integration.id, deliveryId, at, JSON.stringify(result));
-    if (changed.length > 0) {
-      transact.afterCommit(() => {
-        for (const alert of changed) deps.publish?.(integration.orgId, 'alerts', { event: 'alert.received', data: alert });
-      });
-    }
+    for (const alert of changed) deps.publish?.(integration.orgId, 'alerts', { event: 'alert.received', data: alert });
     return { result, at };
   }
 
@@ -317,9 +313,9 @@ export function createAlertService(deps: {
           orgId: integration.orgId, action: 'WEBHOOK_DEAD_LETTER', resourceType: 'integration', resourceId: integration.id,
           details: { actor: `integration:${integration.id}`, platform: input.platform, reason: input.reason, message: row.message, dead_letter_id: row.id },
         });
-        transact.afterCommit(() => deps.publish?.(integration.orgId, 'alerts', {
+        deps.publish?.(integration.orgId, 'alerts', {
           event: 'dead_letter.received', data: { id: row.id, integration_id: integration.id, reason: row.reason, message: row.message, received_at: row.received_at },
-        }));
+        });
       });
     },
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeDatabase, openDatabase, transactor, type Db, type Transact } from '../../db/database';
 import type { Principal } from '../../http/principal';
-import type { LiveEvent } from '../../realtime';
+import { createEventBus, type LiveEvent } from '../../realtime';
 import { databaseFile } from '../../start';
 import { call, register, startTestServer, type Account, type TestServer } from '../../testing/harness';
 import { auditStore, createAuditLog } from '../audit';
@@ -40,7 +40,8 @@ describe('IncidentAlertPort', () => {
     const services = createServiceService({ store: servicesStore(db), audit, transact, clock, incidentImpacts: () => [] });
     incidents = createIncidentService({
       store: incidentStore, users: usersStore(db), services: services.lookup, audit, transact, clock,
-      publish: (orgId, topic, event) => published.push({ orgId, topic, ...event }),
+      // Through the bus, as app.ts wires it: live subscribers hear of a change only once it commits.
+      publish: createEventBus({ transact, hub: { publish: (orgId, topic, event) => published.push({ orgId, topic, ...event }) }, onError: (error) => { throw error; } }).publish,
       alertsOf: (_orgId, incidentId) => alerts.get(incidentId) ?? [],
     });
   });

@@ -124,7 +124,7 @@ export function createIncidentService(deps: {
   alertsOf?: AlertsOf;
 }) {
   const { store, audit, transact, clock } = deps;
-  const timeline = createTimeline({ store, transact, clock, publish: deps.publish });
+  const timeline = createTimeline({ store, clock, publish: deps.publish });
 
   function load(orgId: string, id: string): IncidentRow {
     const row = store.get(orgId, id);
@@ -133,10 +133,8 @@ export function createIncidentService(deps: {
   }
 
   function announce(orgId: string, event: 'incident.created' | 'incident.updated' | 'incident.resolved', incident: Incident): void {
-    transact.afterCommit(() => {
-      deps.publish?.(orgId, 'incidents', { event, data: incident });
-      deps.publish?.(orgId, `incident:${incident.id}`, { event, data: incident });
-    });
+    deps.publish?.(orgId, 'incidents', { event, data: incident });
+    deps.publish?.(orgId, `incident:${incident.id}`, { event, data: incident });
   }
 
   function assigneeName(orgId: string, assigneeId: string | null): string | null {

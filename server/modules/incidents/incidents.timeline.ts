@@ -1,4 +1,3 @@
-import type { Transact } from '../../db/database';
 import type { Clock } from '../../lib/clock';
 import { newId } from '../../lib/ids';
 import type { Publish } from '../../realtime';
@@ -26,9 +25,9 @@ export interface NewTimelineEntry {
   at?: string;
 }
 
-/** Appends to incidents' timelines and announces each entry on `incident:{id}` once the transaction commits. */
-export function createTimeline(deps: { store: IncidentsStore; transact: Transact; clock: Clock; publish?: Publish }) {
-  const { store, transact, clock } = deps;
+/** Appends to incidents' timelines and announces each entry on `incident:{id}` (live once the transaction commits). */
+export function createTimeline(deps: { store: IncidentsStore; clock: Clock; publish?: Publish }) {
+  const { store, clock } = deps;
   return {
     add(orgId: string, incidentId: string, entry: NewTimelineEntry): TimelineEntry {
       const id = newId();
@@ -45,7 +44,7 @@ export function createTimeline(deps: { store: IncidentsStore; transact: Transact
         created_at: entry.at ?? clock.now().toISOString(),
       });
       const created = toTimelineEntry(store.entry(id)!);
-      transact.afterCommit(() => deps.publish?.(orgId, `incident:${incidentId}`, { event: 'timeline.entry', data: created }));
+      deps.publish?.(orgId, `incident:${incidentId}`, { event: 'timeline.entry', data: created });
       return created;
     },
   };

@@ -21,8 +21,8 @@ interface TimelineEntryEvent {
 }
 
 /**
- * Turns the organization's live events into notifications and outbound webhook deliveries. It hears
- * every event the hub publishes, after the change committed. An incident's timeline entries are
+ * Turns the organization's events into notifications and outbound webhook deliveries. It hears every
+ * event a service publishes, inside the change's transaction (see realtime/bus.ts). An incident's timeline entries are
  * published just before the incident event of the same change; they say who made it and whether it
  * assigned someone, which the incident itself does not.
  */
@@ -53,7 +53,7 @@ export function createDispatcher(deps: { notifications: NotificationService; out
     });
   }
 
-  // The change is committed and announced; a failure here must not turn its request into an error.
+  // A failure here must not turn the change's request into an error.
   const safely = (task: () => void) => {
     try {
       task();
