@@ -44,7 +44,7 @@ function limitedBy(server: number | null, client: number | null): string {
   if (busy(server) && busy(client)) return 'both';
   if (busy(server)) return 'server';
   if (busy(client)) return 'load generator';
-  return server === null ? 'unknown' : 'neither (CPU contention or I/O wait)';
+  return server === null ? 'unknown' : 'neither (CPU contention, I/O wait, or a paced run)';
 }
 
 function runAutocannon(options: autocannon.Options): Promise<autocannon.Result> {
@@ -54,10 +54,7 @@ function runAutocannon(options: autocannon.Options): Promise<autocannon.Result> 
 }
 
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
-  const serverCpuBefore = processCpuSeconds(options.serverPid);
-  const clientCpuBefore = process.cpuUsage();
-  const wallBefore = process.hrtime.bigint();
-  const result = await runAutocannon({
+  const { wall_s: _wallS, ...result } = await measureLoad(options.label, {
     url: options.url,
     connections: options.connections,
     duration: options.durationS,
@@ -67,35 +64,43 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     headers: options.headers ?? {},
     ...(options.body !== undefined ? { body: options.body } : {}),
     ...(options.requests ? { requests: options.requests } : {}),
-  });
+  }, options.serverPid);
+  return result;
+}
+
+/** Runs autocannon and measures both sides' CPU around it: the figures every load run reports, and its wall time (s). */
+export async function measureLoad(label: string, options: autocannon.Options, serverPid?: number): Promise<LoadResult & { wall_s: number }> {
+  const serverCpuBefore = processCpuSeconds(serverPid);
+  const clientCpuBefore = process.cpuUsage();
+  const wallBefore = process.hrtime.bigint();
+  const result = await runAutocannon(options);
   const wallS = Number(process.hrtime.bigint() - wallBefore) / 1e9;
   const clientCpu = process.cpuUsage(clientCpuBefore);
-  const serverCpuAfter = processCpuSeconds(options.serverPid);
+  const serverCpuAfter = processCpuSeconds(serverPid);
   const statusCodes: Record<string, number> = {};
   for (const [code, stat] of Object.entries(result.statusCodeStats)) statusCodes[code] = stat.count;
-  const serverCpuPct =
-    serverCpuBefore !== undefined && serverCpuAfter !== undefined ? round(((serverCpuAfter - serverCpuBefore) / wallS) * 100, 0) : null;
+  const serverCpuS = serverCpuBefore !== undefined && serverCpuAfter !== undefined ? serverCpuAfter - serverCpuBefore : undefined;
+  const serverCpuPct = serverCpuS !== undefined ? round((serverCpuS / wallS) * 100, 0) : null;
   const clientCpuPct = round(((clientCpu.user + clientCpu.system) / 1e6 / wallS) * 100, 0);
+  const completed = result.requests.total;
   return {
-    label: options.label,
+    label,
     req_per_s: round(result.requests.average, 0),
     p50_ms: result.latency.p50,
     p90_ms: result.latency.p90,
     p99_ms: result.latency.p99,
     max_ms: result.latency.max,
-    requests_completed: result.requests.total,
+    requests_completed: completed,
     duration_s: round(result.duration, 2),
     non_2xx: result.non2xx,
     errors: result.errors,
     timeouts: result.timeouts,
     status_codes: statusCodes,
     server_cpu_pct: serverCpuPct,
-    server_cpu_us_per_req:
-      serverCpuBefore !== undefined && serverCpuAfter !== undefined && result.requests.total > 0
-        ? round(((serverCpuAfter - serverCpuBefore) / result.requests.total) * 1e6, 1)
-        : null,
+    server_cpu_us_per_req: serverCpuS !== undefined && completed > 0 ? round((serverCpuS / completed) * 1e6, 1) : null,
     client_cpu_pct: clientCpuPct,
     limited_by: limitedBy(serverCpuPct, clientCpuPct),
+    wall_s: wallS,
   };
 }
 

@@ -4,8 +4,7 @@
  * acknowledged with a 2xx. The figures have the same shape as http.ts's LoadResult.
  */
 import autocannon from 'autocannon';
-import { processCpuSeconds } from './children';
-import type { LoadResult } from './http';
+import { measureLoad, type LoadResult } from './http';
 import { round } from './stats';
 
 export interface IngestLoadOptions {
@@ -37,22 +36,6 @@ export interface IngestLoadResult extends LoadResult {
   requests_sent: number;
 }
 
-type Options = autocannon.Options & { overallRate?: number };
-
-function runAutocannon(options: Options): Promise<autocannon.Result> {
-  return new Promise((resolve, reject) => {
-    autocannon(options, (error, result) => (error ? reject(error) : resolve(result)));
-  });
-}
-
-function limitedBy(server: number | null, client: number | null): string {
-  const busy = (v: number | null) => v !== null && v >= 85;
-  if (busy(server) && busy(client)) return 'both';
-  if (busy(server)) return 'server';
-  if (busy(client)) return 'load generator';
-  return server === null ? 'unknown' : 'neither (CPU contention, I/O, or a paced run)';
-}
-
 export async function runIngestLoad(options: IngestLoadOptions): Promise<IngestLoadResult> {
   const { body, count, acked } = options;
   let next = options.startAt ?? 0;
@@ -76,10 +59,7 @@ export async function runIngestLoad(options: IngestLoadOptions): Promise<IngestL
         }
       : {}),
   };
-  const serverCpuBefore = processCpuSeconds(options.serverPid);
-  const clientCpuBefore = process.cpuUsage();
-  const wallBefore = process.hrtime.bigint();
-  const result = await runAutocannon({
+  const run = await measureLoad(options.label, {
     url: options.url,
     connections: options.connections,
     pipelining: 1,
@@ -89,36 +69,12 @@ export async function runIngestLoad(options: IngestLoadOptions): Promise<IngestL
     requests: [request],
     ...(options.amount !== undefined ? { amount: options.amount } : { duration: options.durationS ?? 10 }),
     ...(options.overallRate !== undefined ? { overallRate: options.overallRate } : {}),
-  });
-  const wallS = Number(process.hrtime.bigint() - wallBefore) / 1e9;
-  const clientCpu = process.cpuUsage(clientCpuBefore);
-  const serverCpuAfter = processCpuSeconds(options.serverPid);
-  const statusCodes: Record<string, number> = {};
-  for (const [code, stat] of Object.entries(result.statusCodeStats)) statusCodes[code] = stat.count;
-  const serverCpuS = serverCpuBefore !== undefined && serverCpuAfter !== undefined ? serverCpuAfter - serverCpuBefore : undefined;
-  const serverCpuPct = serverCpuS !== undefined ? round((serverCpuS / wallS) * 100, 0) : null;
-  const clientCpuPct = round(((clientCpu.user + clientCpu.system) / 1e6 / wallS) * 100, 0);
-  const completed = result.requests.total;
+  }, options.serverPid);
   return {
-    label: options.label,
-    req_per_s: round(result.requests.average, 0),
-    achieved_req_per_s: round(completed / wallS, 0),
+    ...run,
+    achieved_req_per_s: round(run.requests_completed / run.wall_s, 0),
     overall_rate: options.overallRate ?? null,
-    wall_s: round(wallS, 2),
+    wall_s: round(run.wall_s, 2),
     requests_sent: sent,
-    p50_ms: result.latency.p50,
-    p90_ms: result.latency.p90,
-    p99_ms: result.latency.p99,
-    max_ms: result.latency.max,
-    requests_completed: completed,
-    duration_s: round(result.duration, 2),
-    non_2xx: result.non2xx,
-    errors: result.errors,
-    timeouts: result.timeouts,
-    status_codes: statusCodes,
-    server_cpu_pct: serverCpuPct,
-    server_cpu_us_per_req: serverCpuS !== undefined && completed > 0 ? round((serverCpuS / completed) * 1e6, 1) : null,
-    client_cpu_pct: clientCpuPct,
-    limited_by: limitedBy(serverCpuPct, clientCpuPct),
   };
 }
