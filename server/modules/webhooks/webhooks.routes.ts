@@ -5,7 +5,7 @@ import { contextOf } from '../../http/principal';
 import { IdParams, StringEnum } from '../../http/schemas';
 import { IngestResult } from '../alerts';
 import { WEBHOOK_PLATFORMS } from '../integrations';
-import type { WebhookReceiver } from './webhooks.service';
+import { presentedSecretHash, type WebhookReceiver } from './webhooks.service';
 
 const SecretParams = Type.Object({ secret: Type.String({ minLength: 1, maxLength: 200, description: 'The integration\'s secret, as in its webhook_url' }) });
 const TestBody = Type.Object({ status: Type.Optional(StringEnum(['firing', 'resolved'] as const, { default: 'firing' })) }, { additionalProperties: false });
@@ -40,21 +40,30 @@ export function webhookRoutes(receiver: WebhookReceiver, options: { bodyLimit: n
       const raw = plugin.withTypeProvider<TypeBoxTypeProvider>();
       raw.removeAllContentTypeParsers();
       raw.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: options.bodyLimit }, (_request, body, done) => done(null, body));
+      // A request's secret is hashed once: for its rate-limit budget, then to find its integration.
+      const hashes = new WeakMap<FastifyRequest, string | undefined>();
+      const secretHash = (request: FastifyRequest): string | undefined => {
+        if (!hashes.has(request)) hashes.set(request, presentedSecretHash((request.params as { secret?: string } | undefined)?.secret, request.headers));
+        return hashes.get(request);
+      };
       const config = {
         auth: 'public' as const,
         rateLimit: 'webhook' as const,
         // Each integration has its own webhook budget (000: 10,000/h), whichever way its secret is sent.
-        rateLimitKey: (request: FastifyRequest) => receiver.rateLimitKey((request.params as { secret?: string } | undefined)?.secret, request.headers),
+        rateLimitKey: (request: FastifyRequest) => {
+          const hash = secretHash(request);
+          return hash === undefined ? undefined : `secret:${hash.slice(0, 22)}`;
+        },
         accepts: ['json' as const, 'text' as const],
         errors: ['INVALID_TOKEN', 'INVALID_SIGNATURE', 'WEBHOOK_PLATFORM_MISMATCH', 'UNRECOGNIZED_PAYLOAD'] as const,
       };
       const body = Type.Unknown({ description: 'The platform\'s own payload (application/json; SNS sends text/plain)' });
       for (const platform of WEBHOOK_PLATFORMS) {
         const schema = { tags: ['Webhooks'], body, response: { 200: IngestResult } };
-        const handle = (request: FastifyRequest, pathSecret?: string) =>
+        const handle = (request: FastifyRequest) =>
           receiver.receive(contextOf(request), {
             platform,
-            pathSecret,
+            secretHash: secretHash(request),
             headers: request.headers,
             body: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
           });
@@ -65,7 +74,7 @@ export function webhookRoutes(receiver: WebhookReceiver, options: { bodyLimit: n
         raw.post(`/webhooks/${platform}/:secret`, {
           schema: { ...schema, summary: `${ABOUT[platform]}. Secret in the path: the integration's webhook_url.`, params: SecretParams },
           config: { ...config, errors: [...config.errors] },
-        }, async (request) => handle(request, request.params.secret));
+        }, async (request) => handle(request));
       }
     });
   };

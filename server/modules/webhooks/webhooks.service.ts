@@ -27,31 +27,16 @@ export function secretFrom(pathSecret: string | undefined, headers: Headers): st
   return undefined;
 }
 
-/** Longest secret whose hash is remembered; anything longer is not one of ours and is hashed each time. */
-const MEMO_SECRET_MAX = 200;
-const MEMO_ENTRIES = 10_000;
-
-/**
- * SHA-256 of presented secrets, remembered for the senders seen lately: every webhook request needs it
- * twice (its rate-limit budget, then its integration), and a sender presents the same secret each time.
- */
-export function createSecretHasher() {
-  const known = new Map<string, string>();
-  return (secret: string): string => {
-    let hash = known.get(secret);
-    if (hash !== undefined) return hash;
-    hash = sha256(secret);
-    if (secret.length <= MEMO_SECRET_MAX) {
-      if (known.size >= MEMO_ENTRIES) known.clear();
-      known.set(secret, hash);
-    }
-    return hash;
-  };
+/** The SHA-256 of the secret a webhook request presents, or undefined when it presents none. */
+export function presentedSecretHash(pathSecret: string | undefined, headers: Headers): string | undefined {
+  const secret = secretFrom(pathSecret, headers);
+  return secret === undefined ? undefined : sha256(secret);
 }
 
 export interface WebhookRequest {
   platform: WebhookPlatform;
-  pathSecret?: string;
+  /** presentedSecretHash() of the request. */
+  secretHash?: string | undefined;
   headers: Headers;
   body: Buffer;
 }
@@ -59,14 +44,12 @@ export interface WebhookRequest {
 /** The inbound webhook receiver: authenticates, verifies, parses, and hands the alerts to the alerts module. */
 export function createWebhookReceiver(deps: { integrations: IntegrationService; alerts: AlertService; clock: Clock }) {
   const { integrations, alerts, clock } = deps;
-  const hashOf = createSecretHasher();
 
   function authenticate(request: WebhookRequest): WebhookIntegration {
-    const secret = secretFrom(request.pathSecret, request.headers);
-    if (!secret) {
+    if (!request.secretHash) {
       throw new AppError('UNAUTHENTICATED', 'Send the integration\'s secret: in the URL (as in its webhook_url), as "Authorization: Bearer <secret>", or as X-Nightshift-Secret');
     }
-    const integration = integrations.authenticateHash(hashOf(secret));
+    const integration = integrations.authenticateHash(request.secretHash);
     if (!integration) throw new AppError('INVALID_TOKEN', 'Unknown webhook secret: it was rotated, the integration was removed, or it was mistyped');
     if (integration.webhookPlatform !== request.platform) {
       throw new AppError('WEBHOOK_PLATFORM_MISMATCH', `This secret belongs to a ${integration.platform} integration: post to /api/v1/webhooks/${integration.webhookPlatform}`);
@@ -105,12 +88,6 @@ export function createWebhookReceiver(deps: { integrations: IntegrationService; 
   }
 
   return {
-    /** The rate-limit budget a webhook request counts against: its integration's, however the secret is sent. */
-    rateLimitKey(pathSecret: string | undefined, headers: Headers): string | undefined {
-      const secret = secretFrom(pathSecret, headers);
-      return secret === undefined ? undefined : `secret:${hashOf(secret).slice(0, 22)}`;
-    },
-
     receive(context: RequestContext, request: WebhookRequest): Promise<IngestResult> {
       const integration = authenticate(request);
       verify(integration, request);
