@@ -220,6 +220,23 @@ describe('Hub: sequence numbers and resuming', () => {
     expect(socket.events()).toHaveLength(3);
   });
 
+  it('broadcast streams to the topic\'s subscribers of that org only, unnumbered and never replayed', () => {
+    hub = new Hub();
+    const since = hub.sequenceOf('org-a');
+    const a = new FakeSocket();
+    const b = new FakeSocket();
+    const client = hub.attach(asSocket(a), principal('org-a'));
+    hub.subscribe(client, ['execution:x']);
+    hub.subscribe(hub.attach(asSocket(b), principal('org-b')), ['execution:x']);
+
+    hub.broadcast('org-a', 'execution:x', { event: 'execution.output', data: { text: 'hello' } });
+
+    expect(a.sent.map((m) => JSON.parse(m))).toEqual([{ type: 'stream', topic: 'execution:x', event: 'execution.output', data: { text: 'hello' } }]);
+    expect(b.sent).toEqual([]);
+    expect(hub.sequenceOf('org-a')).toBe(since);
+    expect(hub.resume(client, since)).toEqual({ kind: 'resumed', replayed: 0, seq: since });
+  });
+
   it('asks for a resync when the missed events are no longer kept, or the number was never handed out', () => {
     hub = new Hub({ replayEvents: 3 });
     const start = hub.sequenceOf('org-a');

@@ -15,6 +15,9 @@ export interface LiveEvent {
 /** How domain services announce a change; they know nothing of sockets. */
 export type Publish = (orgId: string, topic: string, event: LiveEvent) => void;
 
+/** How a service streams what is not worth numbering or replaying (see Hub.broadcast). */
+export type Broadcast = Publish;
+
 /** Hears every published event, whoever is subscribed (e.g. notifications, outbound webhooks). */
 export type EventObserver = (orgId: string, topic: string, event: LiveEvent) => void;
 
@@ -131,6 +134,18 @@ export class Hub {
       const payload = record.payload();
       for (const client of [...set]) this.deliver(client, payload);
     }
+  }
+
+  /**
+   * Sends to the org's sockets subscribed to `topic` without numbering or keeping the event: for
+   * high-volume views of data kept elsewhere (a command's output is in its file). A client that
+   * missed some refetches the source; the replay window stays free for the events that matter.
+   */
+  broadcast(orgId: string, topic: string, event: LiveEvent): void {
+    const set = this.subscribers.get(keyOf(orgId, topic));
+    if (!set) return;
+    const payload = JSON.stringify({ type: 'stream', topic, event: event.event, data: event.data } satisfies ServerMessage);
+    for (const client of [...set]) this.deliver(client, payload);
   }
 
   /** The newest sequence number of the organization's events: where a fresh client starts counting. */

@@ -40,6 +40,8 @@ export type ServerMessage =
   | { type: 'ready'; user_id: string; org_id: string; role: Role; seq: number }
   | { type: 'subscribed'; topics: string[] }
   | { type: 'event'; seq: number; topic: string; event: string; data: unknown }
+  /** Unnumbered and never replayed: a live view of something kept elsewhere (e.g. a command's output, kept in a file). */
+  | { type: 'stream'; topic: string; event: string; data: unknown }
   | { type: 'resumed'; since: number; seq: number; replayed: number }
   | { type: 'resync'; seq: number }
   | { type: 'error'; code: LiveErrorCode; message: string; topics?: string[] };
@@ -54,6 +56,8 @@ interface TopicRule {
 const TOPIC_RULES: TopicRule[] = [
   { matches: (t) => t === 'incidents' || /^incident:[A-Za-z0-9_-]{1,64}$/.test(t), scope: 'incidents:read' },
   { matches: (t) => t === 'alerts', scope: 'alerts:read' },
+  { matches: (t) => t === 'procedures', scope: 'procedures:read' },
+  { matches: (t) => t === 'executions' || /^execution:[A-Za-z0-9_-]{1,64}$/.test(t), scope: 'executions:read' },
   { matches: (t) => t === 'audit', scope: 'audit:read', role: 'admin' },
   // A person's own notifications; anyone else's is not a topic at all.
   { matches: (t, principal) => t === notificationsTopic(principal.userId), scope: 'notifications:read' },

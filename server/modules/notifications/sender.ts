@@ -1,6 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { guardedLookup, refusedUrl } from './address-guard';
+import { guardedLookup, refusedUrl } from '../../lib/address-guard';
 
 export interface SendResult {
   /** The HTTP status, or null when no response came (refused, unreachable, timed out). */

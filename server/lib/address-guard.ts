@@ -2,9 +2,9 @@ import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'nod
 import { BlockList, isIP } from 'node:net';
 
 /**
- * Where an outbound webhook may never go: link-local addresses (169.254.0.0/16, fe80::/10), which is
- * where cloud metadata services answer with the host's credentials, and the metadata endpoints that
- * live elsewhere. Loopback and private networks stay allowed: a desktop or a team server posts to
+ * Where an outbound request (a webhook delivery, a runbook's HTTP step) may never go: link-local
+ * addresses (169.254.0.0/16, fe80::/10), which is where cloud metadata services answer with the
+ * host's credentials, and the metadata endpoints that live elsewhere. Loopback and private networks stay allowed: a desktop or a team server posts to
  * services on its own machine and LAN on purpose.
  */
 const blocked = new BlockList();
@@ -22,7 +22,7 @@ export function isBlockedAddress(address: string): boolean {
   return blocked.check(address, family === 4 ? 'ipv4' : 'ipv6');
 }
 
-/** Why `url` may not receive webhooks, or null when it may. Checks the literal host; names are checked again when resolved. */
+/** Why `url` may not receive outbound requests, or null when it may. Checks the literal host; names are checked again when resolved. */
 export function refusedUrl(url: string): string | null {
   let parsed: URL;
   try {
@@ -42,7 +42,7 @@ type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | Lo
 
 /**
  * A `lookup` for http.request that refuses names resolving to a blocked address, so a DNS name
- * (or a rebinding one) cannot lead a delivery where a literal address may not.
+ * (or a rebinding one) cannot lead a request where a literal address may not.
  */
 export function guardedLookup(hostname: string, options: LookupOptions, callback: LookupCallback): void {
   dnsLookup(hostname, { ...options, all: true }, (error, addresses) => {
