@@ -49,6 +49,8 @@ vi.mock('./main-window', () => ({
   },
 }));
 vi.mock('./tray', () => ({ createTray: () => ({ setOpenIncidents: vi.fn() }) }));
+// Probing the real keychain is secret-store-choice.test.ts's business; here it answers at once.
+vi.mock('./secret-store-choice', () => ({ chooseSecretStoreKind: async () => 'keychain', chooseSecretStore: vi.fn() }));
 vi.mock('./ipc/index', () => ({ registerDesktopIpc: (deps: Record<string, any>) => (fakes.registered = deps) }));
 vi.mock('./server-process', async (importOriginal) => ({
   ...(await importOriginal<typeof import('./server-process')>()),
@@ -87,7 +89,7 @@ describe('main process lifecycle', () => {
 
   it('starts the server in the data dir, then opens the window on the server URL with the bootstrap token on offer', async () => {
     await launch();
-    expect(fakes.supervisor!.options).toMatchObject({ dataDir: join(fakes.userData, 'data') });
+    expect(fakes.supervisor!.options).toMatchObject({ dataDir: join(fakes.userData, 'data'), secretStore: 'keychain' });
     expect(fakes.windows).toHaveLength(1);
     expect(fakes.windows[0]!.url).toBe('http://127.0.0.1:40001/');
     expect(fakes.windows[0]!.preload).toMatch(/preload[/\\]index\.cjs$/);

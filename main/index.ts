@@ -6,7 +6,7 @@ import { loadDesktopSettings } from './desktop-settings';
 import { registerDesktopIpc } from './ipc/index';
 import { createMainWindow } from './main-window';
 import { createOneTimeToken } from './one-time-token';
-import { chooseSecretStore } from './secret-store-choice';
+import { chooseSecretStore, chooseSecretStoreKind } from './secret-store-choice';
 import { createServerProcess, describeServerFailure } from './server-process';
 import type { ServerStartError, ServerSupervisor } from './server-supervisor';
 import { createTray, type AppTray } from './tray';
@@ -51,9 +51,13 @@ async function startDesktop(): Promise<void> {
   );
   const settings = await loadDesktopSettings(join(userData, 'desktop-settings.json'));
   const bootstrapToken = createOneTimeToken();
+  // Decided before the server starts, which keeps its runbook secrets in the same store; only the first
+  // launch probes the keychain, later ones read the remembered choice.
+  const secretStoreKind = await chooseSecretStoreKind({ dataDir, settings });
   server = createServerProcess({
     mainDir,
     dataDir,
+    secretStore: secretStoreKind,
     preferredPort: settings.get().serverPort,
     // Same port, same URL: the window and its session carry on; only a fresh token is on offer.
     onRestarted: (ready) => bootstrapToken.offer(ready.bootstrapToken),

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadDesktopSettings } from './desktop-settings';
-import { chooseSecretStore } from './secret-store-choice';
+import { chooseSecretStore, chooseSecretStoreKind } from './secret-store-choice';
 
 const dirs: string[] = [];
 const tempDir = () => {
@@ -23,6 +23,9 @@ describe('choosing the secret store', () => {
     const detect = vi.fn(async () => ({ available: true as const }));
     expect((await chooseSecretStore({ dataDir: dir, settings, detect })).kind).toBe('keychain');
     expect(settings.get().secretStore).toBe('keychain');
+    // The server process is told the same kind; nothing probes again.
+    expect(await chooseSecretStoreKind({ dataDir: dir, settings: await loadDesktopSettings(join(dir, 'settings.json')), detect })).toBe('keychain');
+    expect(detect).toHaveBeenCalledTimes(1);
   });
 
   it('falls back to the encrypted file with a warning naming the reason, and stays there', async () => {

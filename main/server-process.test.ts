@@ -23,13 +23,14 @@ vi.mock('electron', () => electron);
 const { createServerProcess, describeServerFailure } = await import('./server-process');
 
 describe('the server utility process', () => {
-  it('forks the built host beside the main bundle, on this machine only, asking for a bootstrap token', async () => {
-    const server = createServerProcess({ mainDir: '/app/out/main', dataDir: '/home/me/.config/Nightshift/data' });
+  it('forks the built host beside the main bundle, on this machine only, asking for a bootstrap token and naming the secret store', async () => {
+    const server = createServerProcess({ mainDir: '/app/out/main', dataDir: '/home/me/.config/Nightshift/data', secretStore: 'keychain' });
     const started = server.start();
     const [child] = electron.forks;
     expect(child!.path).toBe('/app/out/server/electron-host.js');
     expect(child!.args).toEqual(['--data-dir', '/home/me/.config/Nightshift/data', '--host', '127.0.0.1', '--port', '0', '--renderer-dir', '/app/out/renderer']);
-    expect(child!.options).toMatchObject({ serviceName: 'Nightshift server', env: expect.objectContaining({ NIGHTSHIFT_BOOTSTRAP: '1' }) });
+    // The server keeps runbook secrets in the store main chose.
+    expect(child!.options).toMatchObject({ serviceName: 'Nightshift server', env: expect.objectContaining({ NIGHTSHIFT_BOOTSTRAP: '1', NIGHTSHIFT_SECRET_STORE: 'keychain' }) });
     child!.listeners.get('message')!({ type: 'ready', url: 'http://127.0.0.1:40001', bootstrapToken: 'tok' });
     await expect(started).resolves.toEqual({ url: 'http://127.0.0.1:40001', port: 40001, bootstrapToken: 'tok' });
   });

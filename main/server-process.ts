@@ -1,11 +1,14 @@
 import { join } from 'node:path';
 import { utilityProcess } from 'electron';
 import { createServerSupervisor, type ServerStartError, type ServerSupervisor, type SupervisorOptions } from './server-supervisor';
+import type { SecretStoreKind } from './secret-store-choice';
 
 export interface ServerProcessOptions extends Pick<SupervisorOptions, 'preferredPort' | 'onRestarted' | 'onFailed'> {
   /** The folder of the built main bundle (out/main); the server and renderer builds sit beside it. */
   mainDir: string;
   dataDir: string;
+  /** The store main chose (secret-store-choice.ts): the server keeps runbook secrets in the same one. */
+  secretStore: SecretStoreKind;
 }
 
 export const serverHostPath = (mainDir: string): string => join(mainDir, '../server/electron-host.js');
@@ -22,15 +25,17 @@ export function serverHostArgs(mainDir: string, dataDir: string, port: number): 
 
 /**
  * The server in an Electron utility process (DESIGN.md §1): its synchronous SQLite work never blocks the
- * window. NIGHTSHIFT_BOOTSTRAP=1 asks it to mint the one-time token that signs in the local owner.
+ * window. NIGHTSHIFT_BOOTSTRAP=1 asks it to mint the one-time token that signs in the local owner;
+ * NIGHTSHIFT_SECRET_STORE names the store main chose, which the server uses too.
  */
-export function createServerProcess({ mainDir, dataDir, ...supervision }: ServerProcessOptions): ServerSupervisor {
+export function createServerProcess({ mainDir, dataDir, secretStore, ...supervision }: ServerProcessOptions): ServerSupervisor {
   return createServerSupervisor({
     ...supervision,
     fork: (port) =>
       utilityProcess.fork(serverHostPath(mainDir), serverHostArgs(mainDir, dataDir, port), {
         serviceName: 'Nightshift server',
-        env: { ...process.env, NIGHTSHIFT_BOOTSTRAP: '1' },
+        // NIGHTSHIFT_SECRET_KEY, if set, is inherited: both processes open the file store with the same key.
+        env: { ...process.env, NIGHTSHIFT_BOOTSTRAP: '1', NIGHTSHIFT_SECRET_STORE: secretStore },
         stdio: 'inherit',
       }),
     timers: {

@@ -35,11 +35,15 @@ import { analyticsRoutes, analyticsStore, createAnalyticsService } from './modul
 import {
   createDispatcher, createNotificationService, createOutboundService, createSender, notificationRoutes, notificationsStore, outboundRoutes, outboundStore,
 } from './modules/notifications';
+import { createProcedureService, procedureRoutes, proceduresStore } from './modules/procedures';
+import { createSecretService, secretRoutes } from './modules/secrets';
+import { createExecutionService, executionRoutes, executionsStore } from './modules/executions';
 import { createServiceService, serviceRoutes, servicesStore } from './modules/services';
 import { createOrgService, orgRoutes, orgsStore } from './modules/orgs';
 import { createTokenService, tokenRoutes, tokensStore } from './modules/tokens';
 import { createUserService, userRoutes, usersStore } from './modules/users';
 import { createEventBus, createTickets, Hub, realtimeRoutes, type HubOptions } from './realtime';
+import { createSecretStore, type SecretStore } from './secrets';
 
 export type AppConfig = Pick<
   ServerConfig,
@@ -51,6 +55,8 @@ export interface AppDeps {
   config: AppConfig;
   /** HS256 key for access and refresh tokens. */
   jwtKey: Buffer;
+  /** The server's one secret store (DESIGN.md §8), chosen by start.ts; default an encrypted file in the data dir. */
+  secrets?: SecretStore;
   version: string;
   clock?: Clock;
   /** Runbook command steps default: on for the desktop, off for a headless server. */
@@ -129,12 +135,44 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   // Services announce changes from inside their transactions; the bus holds them for the live hub until commit.
   const events = createEventBus({ transact, hub, onError: (error) => app.log.error({ err: error }, 'notifying an event failed') });
   const incidents = createIncidentService({ store: incidentStore, users, services: services.lookup, audit, transact, clock, publish: events.publish,
-    alertsOf: (...args) => alerts.alertsOf(...args) });
+    alertsOf: (...args) => alerts.alertsOf(...args), executionsOf: (...args) => executions.executionsOf(...args) });
   const integrations = createIntegrationService({
     store: integrationsStore(db), audit, transact, clock, sealer: createSealer(deps.jwtKey), publicUrl: () => config.publicUrl,
   });
   const alerts = createAlertService({ store: alertsStore(db), audit, transact, clock, incidents: incidents.alertPort, integrations, publish: events.publish });
   const webhooks = createWebhookReceiver({ integrations, alerts, clock });
+  const secrets = createSecretService({ store: deps.secrets ?? createSecretStore({ kind: 'file', dataDir: config.dataDir }), audit, transact });
+  const procedures = createProcedureService({
+    store: proceduresStore(db), services: services.lookup, audit, transact, clock, publish: events.publish,
+    // Suggestions read an incident's live services and its alerts' labels.
+    incidentContext: (orgId, incidentId) => {
+      const incident = incidentStore.get(orgId, incidentId);
+      if (!incident) return null;
+      const serviceIds = JSON.parse(incident.service_ids) as string[];
+      return {
+        service_ids: serviceIds,
+        service_names: Object.fromEntries(services.lookup(orgId, serviceIds).map((s) => [s.id, s.name])),
+        alert_labels: alerts.alertsOf(orgId, incidentId).map((a) => a.labels),
+      };
+    },
+  });
+  // Runbook executions read incidents (facts, timeline, alerts) through functions, so neither module imports the other.
+  const executions = createExecutionService({
+    store: executionsStore(db), audit, transact, clock, dataDir: config.dataDir, procedures: procedures.snapshot,
+    incidents: {
+      facts: (...args) => incidents.facts(...args),
+      addTimelineEntry: (...args) => incidents.alertPort.addTimelineEntry(...args),
+      alertsResolved: (orgId, incidentId) => {
+        const attached = alerts.alertsOf(orgId, incidentId);
+        return attached.length > 0 && attached.every((a) => a.status === 'resolved');
+      },
+    },
+    secrets: secrets.lookup,
+    commandStepsAllowed: (orgId) => orgs.settings(orgId).allow_command_steps,
+    publish: events.publish, broadcast: hub.broadcast.bind(hub),
+    onError: (error) => app.log.error({ err: error }, 'a runbook execution step failed to record'),
+  });
+  executions.recover();
   const notifications = createNotificationService({
     store: notificationsStore(db), audit, transact, clock, publish: hub.publish.bind(hub),
     knownServices: (orgId, ids) => services.lookup(orgId, ids).map((s) => s.id),
@@ -190,6 +228,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     await api.register(serviceRoutes(services));
     await api.register(integrationRoutes(integrations));
     await api.register(alertRoutes(alerts));
+    await api.register(procedureRoutes(procedures));
+    await api.register(executionRoutes(executions));
+    await api.register(secretRoutes(secrets));
     await api.register(webhookRoutes(webhooks, { bodyLimit: config.bodyLimitBytes }));
     await api.register(notificationRoutes(notifications));
     await api.register(outboundRoutes(outbound));
@@ -203,6 +244,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   }
 
   app.addHook('onClose', () => outbound.close());
+  // Commands still running are ended and recorded as interrupted while the database is open.
+  app.addHook('onClose', () => executions.close());
   const stopRetention = scheduleAuditRetention(audit, orgs.auditRetention, (error) => app.log.error({ err: error }, 'audit retention failed'));
   app.addHook('onClose', async () => {
     stopRetention();

@@ -2,6 +2,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export type Durability = 'normal' | 'full';
+export type SecretStoreKind = 'keychain' | 'file';
 
 export interface RateLimits {
   /** Requests per hour for an interactive user (JWT session). */
@@ -42,6 +43,13 @@ export interface ServerConfig {
   /** Where the built renderer lives; served at `/` when present. */
   rendererDir?: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
+  /**
+   * Where runbook secrets live (DESIGN.md §8), named explicitly, never guessed: `file` (the default; an
+   * encrypted file in the data dir) or `keychain` (the OS keychain; the desktop passes its own choice).
+   */
+  secretStore: SecretStoreKind;
+  /** NIGHTSHIFT_SECRET_KEY for the file store; without it a 0600 key file in the data dir. Environment only: argv is visible to every user. */
+  secretKey?: string;
 }
 
 /** 000's rate-limit table, plus an org-wide ceiling and a per-address cap for anonymous calls. */
@@ -80,6 +88,7 @@ const FLAGS: Flag[] = [
   { name: 'smtp-from', env: 'NIGHTSHIFT_SMTP_FROM', takesValue: true },
   { name: 'renderer-dir', env: 'NIGHTSHIFT_RENDERER_DIR', takesValue: true },
   { name: 'log-level', env: 'NIGHTSHIFT_LOG_LEVEL', takesValue: true },
+  { name: 'secret-store', env: 'NIGHTSHIFT_SECRET_STORE', takesValue: true },
 ];
 
 export const CONFIG_HELP = `Usage: nightshift serve [options]
@@ -98,6 +107,8 @@ Options (each also read from the environment variable shown):
   --smtp-from ADDRESS       NIGHTSHIFT_SMTP_FROM        sender address (default nightshift@localhost)
   --renderer-dir DIR        NIGHTSHIFT_RENDERER_DIR     the built console to serve at / (default: out/renderer beside the server)
   --log-level LEVEL         NIGHTSHIFT_LOG_LEVEL        fatal|error|warn|info|debug|silent (default warn)
+  --secret-store KIND       NIGHTSHIFT_SECRET_STORE     where runbook secrets live: file (default; encrypted in the data dir,
+                                                        key from NIGHTSHIFT_SECRET_KEY or a 0600 key file) or keychain (the OS keychain)
 `;
 
 function readArgs(argv: string[]): Map<string, string> {
@@ -180,6 +191,9 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig
   if (!Number.isInteger(bodyLimit) || bodyLimit < 1024) throw new ConfigError('--body-limit must be an integer ≥ 1024');
   const logLevel = get('log-level') ?? 'warn';
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) throw new ConfigError(`--log-level must be one of ${LOG_LEVELS.join(', ')}`);
+  const secretStore = get('secret-store') ?? 'file';
+  if (secretStore !== 'file' && secretStore !== 'keychain') throw new ConfigError('--secret-store must be file or keychain');
+  const secretKey = env.NIGHTSHIFT_SECRET_KEY;
   const smtpUrl = get('smtp-url');
   const rateLimits = get('rate-limits');
   const publicUrl = get('public-url');
@@ -194,6 +208,8 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig
     rateLimits: { ...DEFAULT_RATE_LIMITS, ...(rateLimits ? parseRateLimits(rateLimits) : {}) },
     rateLimitsEnabled: !truthy(get('no-rate-limits') ?? ''),
     logLevel: logLevel as ServerConfig['logLevel'],
+    secretStore,
+    ...(secretKey ? { secretKey } : {}),
     ...(smtpUrl ? { smtp: parseSmtp(smtpUrl, get('smtp-from')) } : {}),
     ...(publicUrl ? { publicUrl } : {}),
     ...(rendererDir ? { rendererDir: resolve(rendererDir) } : {}),

@@ -10,6 +10,7 @@ import { MIGRATIONS } from './db/migrations';
 import { ensureDataDir, loadOrCreateKey, lockDataDir } from './lib/data-dir';
 import { randomToken, sha256 } from './lib/secrets';
 import type { BootstrapGrant } from './modules/auth';
+import { createSecretStore, type SecretStore } from './secrets';
 
 export const VERSION = version;
 
@@ -45,6 +46,13 @@ function mintBootstrap(): { token: string; grant: BootstrapGrant } {
 
 export const databaseFile = (dataDir: string): string => join(dataDir, 'nightshift.db');
 
+/** The one store of the server (DESIGN.md §8), the kind the config names; a malformed NIGHTSHIFT_SECRET_KEY fails the start. */
+export function openSecretStore(config: Pick<ServerConfig, 'dataDir' | 'secretStore' | 'secretKey'>): SecretStore {
+  return config.secretStore === 'keychain'
+    ? createSecretStore({ kind: 'keychain' })
+    : createSecretStore({ kind: 'file', dataDir: config.dataDir, ...(config.secretKey ? { secretKey: config.secretKey } : {}) });
+}
+
 export function formatUrl(host: string, port: number): string {
   return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
@@ -57,13 +65,15 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     db = openDatabase(databaseFile(config.dataDir), config.durability);
     migrate(db, MIGRATIONS);
     const jwtKey = loadOrCreateKey(join(config.dataDir, 'secrets', 'jwt.key'));
-    // A copy, so the mail links can default to the address we end up listening on.
-    const appConfig = { ...config };
+    const secrets = openSecretStore(config);
+    // A copy, so the mail links can default to the address we end up listening on; the secret key stays out of the app.
+    const { secretKey: _secretKey, ...appConfig } = config;
     const bootstrap = options.bootstrap ? mintBootstrap() : undefined;
     const { app } = await buildApp({
       db,
       config: appConfig,
       jwtKey,
+      secrets,
       version,
       allowCommandStepsByDefault: options.allowCommandStepsByDefault ?? false,
       logger: { level: config.logLevel, stream: process.stderr },

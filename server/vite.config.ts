@@ -5,8 +5,9 @@ import pkg from '../package.json' with { type: 'json' };
 
 const root = resolve(import.meta.dirname, '..');
 // Bundled rather than loaded from node_modules: typebox's schema builders are hundreds of small modules
-// (≈200 ms of startup to load); the bundle keeps only the builders we use.
-const NOT_BUNDLED = new Set(['better-sqlite3', 'redoc', 'swagger-ui-dist']);
+// (≈200 ms of startup to load); the bundle keeps only the builders we use. Native modules (better-sqlite3,
+// keytar: the keychain store) load their .node file beside them, so they stay in node_modules.
+const NOT_BUNDLED = new Set(['better-sqlite3', 'keytar', 'redoc', 'swagger-ui-dist']);
 const external = [...builtinModules, ...builtinModules.map((m) => `node:${m}`), ...Object.keys(pkg.dependencies).filter((d) => NOT_BUNDLED.has(d))];
 
 const common = {

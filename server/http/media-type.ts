@@ -7,6 +7,7 @@ const MEDIA_TYPES: Record<MediaKind, (type: string) => boolean> = {
   form: (t) => t === 'application/x-www-form-urlencoded',
   ndjson: (t) => t === 'application/x-ndjson' || t === 'application/ndjson' || t === 'application/jsonlines',
   text: (t) => t === 'text/plain',
+  markdown: (t) => t === 'text/markdown' || t === 'text/x-markdown',
   protobuf: (t) => t === 'application/x-protobuf' || t === 'application/protobuf',
 };
 
@@ -32,7 +33,7 @@ export function registerMediaTypeCheck(app: FastifyInstance): void {
     const accepts = request.routeOptions.config.accepts ?? ['json'];
     const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
     if (!accepts.some((kind) => MEDIA_TYPES[kind](type))) {
-      throw new AppError('UNSUPPORTED_MEDIA_TYPE', `Content-Type "${type || '(none)'}" is not accepted here; send ${accepts.map((k) => k === 'json' ? 'application/json' : k === 'form' ? 'application/x-www-form-urlencoded' : k).join(' or ')}`);
+      throw new AppError('UNSUPPORTED_MEDIA_TYPE', `Content-Type "${type || '(none)'}" is not accepted here; send ${accepts.map((k) => k === 'json' ? 'application/json' : k === 'form' ? 'application/x-www-form-urlencoded' : k === 'markdown' ? 'text/markdown' : k === 'text' ? 'text/plain' : k).join(' or ')}`);
     }
   });
 }

@@ -46,7 +46,7 @@ export function contextOf(request: { principal: Principal | null; ip: string; he
 
 export type AuthMode = 'public' | 'optional' | 'required';
 export type RateLimitClass = 'default' | 'anonymous' | 'webhook' | 'search' | false;
-export type MediaKind = 'json' | 'form' | 'ndjson' | 'text' | 'protobuf';
+export type MediaKind = 'json' | 'form' | 'ndjson' | 'text' | 'markdown' | 'protobuf';
 
 declare module 'fastify' {
   interface FastifyContextConfig {

@@ -2,7 +2,7 @@ import { createFileStore } from './file-store';
 import { createKeytarStore, KEYCHAIN_SERVICE, loadKeytar, type LoadKeytar } from './keytar-store';
 import type { SecretStore } from './secret-store';
 
-export { assertSecretName, assertSecretValue, MAX_SECRET_BYTES, SecretStoreError, type SecretStore, type SecretStoreErrorCode } from './secret-store';
+export { assertSecretName, assertSecretValue, MAX_SECRET_BYTES, ORGANIZATION_SECRETS_PREFIX, SecretStoreError, type SecretStore, type SecretStoreErrorCode } from './secret-store';
 export { parseSecretKey, secretFile, secretKeyFile } from './file-store';
 
 export type SecretStoreChoice =

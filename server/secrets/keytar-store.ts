@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { assertSecretName, assertSecretValue, SecretStoreError, type SecretStore } from './secret-store';
 
 /** The part of keytar this store uses. */
@@ -14,10 +15,12 @@ export const KEYCHAIN_SERVICE = 'nightshift';
 
 /**
  * Loaded on first use, not at import: keytar is a native module that may be missing or built for
- * another ABI, and a process that never touches the keychain should not fail because of it.
+ * another ABI, and a process that never touches the keychain should not fail because of it. Required,
+ * not import()ed: the `nightshift` bin runs its bundle as a vm Script (server/cli-loader.ts), which has
+ * no loader for dynamic imports.
  */
 export const loadKeytar: LoadKeytar = async () => {
-  const loaded = (await import('keytar')) as Keytar & { default?: Keytar };
+  const loaded = createRequire(import.meta.url)('keytar') as Keytar & { default?: Keytar };
   return loaded.default ?? loaded;
 };
 

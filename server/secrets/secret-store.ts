@@ -31,6 +31,12 @@ export class SecretStoreError extends Error {
   }
 }
 
+/**
+ * Names under this prefix belong to the server's organizations (runbook secrets, `/api/v1/secrets`),
+ * where roles and audit apply; the desktop's own bridge never reaches them.
+ */
+export const ORGANIZATION_SECRETS_PREFIX = 'org/';
+
 const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,127}$/;
 /** Windows Credential Manager holds at most 2,560 bytes per credential; both stores keep to it. */
 export const MAX_SECRET_BYTES = 2560;

@@ -19,6 +19,8 @@ export interface CliProcess {
 }
 
 export interface PrivateCli {
+  /** The built bin (out/.<tag>-<pid>/cli.js), for tests that start it their own way (under another process). */
+  cli: string;
   /** `nightshift serve` on a free port over `dataDir`; resolves once it prints its ready line. */
   start(dataDir: string, extra?: string[]): Promise<CliProcess>;
   /** SIGKILLs whatever is still running and removes the build. */
@@ -37,6 +39,7 @@ export function buildPrivateCli(tag: string): PrivateCli {
   const children = new Set<ChildProcess>();
 
   return {
+    cli,
     async start(dataDir, extra = []) {
       const child = spawn(process.execPath, [cli, 'serve', '--data-dir', dataDir, '--port', '0', '--no-rate-limits', '--log-level', 'error', ...extra], {
         cwd: root,

@@ -6855,7 +6855,7 @@ export interface paths {
                                  */
                                 incident_id: string;
                                 /** @enum {string} */
-                                kind: "created" | "update" | "status_changed" | "severity_changed" | "assignee_changed" | "edited" | "acknowledged" | "resolved" | "reopened" | "postmortem" | "services_changed" | "alert_firing" | "alert_resolved" | "note";
+                                kind: "created" | "update" | "status_changed" | "severity_changed" | "assignee_changed" | "edited" | "acknowledged" | "resolved" | "reopened" | "postmortem" | "services_changed" | "alert_firing" | "alert_resolved" | "note" | "execution_started" | "execution_step" | "execution_finished";
                                 message: string;
                                 actor_id: string | null;
                                 actor: string | null;
@@ -6924,8 +6924,40 @@ export interface paths {
                                  */
                                 linked_at: string;
                             }[];
-                            /** @description Runbook executions for this incident (runbooks are not available yet: always empty) */
-                            executions: unknown[];
+                            /** @description Runbook executions started for this incident, newest first */
+                            executions: {
+                                /**
+                                 * Format: uuid
+                                 * @description UUIDv7
+                                 */
+                                id: string;
+                                /**
+                                 * Format: uuid
+                                 * @description UUIDv7
+                                 */
+                                procedure_id: string;
+                                procedure_version: number;
+                                title: string;
+                                /** @description running, paused, completed or cancelled */
+                                status: string;
+                                started_by: string | null;
+                                started_by_name: string | null;
+                                /**
+                                 * Format: date-time
+                                 * @description RFC 3339, UTC
+                                 */
+                                started_at: string;
+                                finished_at: string | null;
+                                progress: {
+                                    total: number;
+                                    succeeded: number;
+                                    failed: number;
+                                    skipped: number;
+                                    pending: number;
+                                    running: number;
+                                    interrupted: number;
+                                };
+                            }[];
                         };
                     };
                 };
@@ -7104,7 +7136,7 @@ export interface paths {
                                  */
                                 incident_id: string;
                                 /** @enum {string} */
-                                kind: "created" | "update" | "status_changed" | "severity_changed" | "assignee_changed" | "edited" | "acknowledged" | "resolved" | "reopened" | "postmortem" | "services_changed" | "alert_firing" | "alert_resolved" | "note";
+                                kind: "created" | "update" | "status_changed" | "severity_changed" | "assignee_changed" | "edited" | "acknowledged" | "resolved" | "reopened" | "postmortem" | "services_changed" | "alert_firing" | "alert_resolved" | "note" | "execution_started" | "execution_step" | "execution_finished";
                                 message: string;
                                 actor_id: string | null;
                                 actor: string | null;
@@ -7173,8 +7205,40 @@ export interface paths {
                                  */
                                 linked_at: string;
                             }[];
-                            /** @description Runbook executions for this incident (runbooks are not available yet: always empty) */
-                            executions: unknown[];
+                            /** @description Runbook executions started for this incident, newest first */
+                            executions: {
+                                /**
+                                 * Format: uuid
+                                 * @description UUIDv7
+                                 */
+                                id: string;
+                                /**
+                                 * Format: uuid
+                                 * @description UUIDv7
+                                 */
+                                procedure_id: string;
+                                procedure_version: number;
+                                title: string;
+                                /** @description running, paused, completed or cancelled */
+                                status: string;
+                                started_by: string | null;
+                                started_by_name: string | null;
+                                /**
+                                 * Format: date-time
+                                 * @description RFC 3339, UTC
+                                 */
+                                started_at: string;
+                                finished_at: string | null;
+                                progress: {
+                                    total: number;
+                                    succeeded: number;
+                                    failed: number;
+                                    skipped: number;
+                                    pending: number;
+                                    running: number;
+                                    interrupted: number;
+                                };
+                            }[];
                         };
                     };
                 };
@@ -7332,7 +7396,7 @@ export interface paths {
                                  */
                                 incident_id: string;
                                 /** @enum {string} */
-                                kind: "created" | "update" | "status_changed" | "severity_changed" | "assignee_changed" | "edited" | "acknowledged" | "resolved" | "reopened" | "postmortem" | "services_changed" | "alert_firing" | "alert_resolved" | "note";
+                                kind: "created" | "update" | "status_changed" | "severity_changed" | "assignee_changed" | "edited" | "acknowledged" | "resolved" | "reopened" | "postmortem" | "services_changed" | "alert_firing" | "alert_resolved" | "note" | "execution_started" | "execution_step" | "execution_finished";
                                 message: string;
                                 actor_id: string | null;
                                 actor: string | null;
@@ -7485,7 +7549,7 @@ export interface paths {
                              */
                             incident_id: string;
                             /** @enum {string} */
-                            kind: "created" | "update" | "status_changed" | "severity_changed" | "assignee_changed" | "edited" | "acknowledged" | "resolved" | "reopened" | "postmortem" | "services_changed" | "alert_firing" | "alert_resolved" | "note";
+                            kind: "created" | "update" | "status_changed" | "severity_changed" | "assignee_changed" | "edited" | "acknowledged" | "resolved" | "reopened" | "postmortem" | "services_changed" | "alert_firing" | "alert_resolved" | "note" | "execution_started" | "execution_step" | "execution_finished";
                             message: string;
                             actor_id: string | null;
                             actor: string | null;
@@ -7715,7 +7779,7 @@ export interface paths {
                                  */
                                 incident_id: string;
                                 /** @enum {string} */
-                                kind: "created" | "update" | "status_changed" | "severity_changed" | "assignee_changed" | "edited" | "acknowledged" | "resolved" | "reopened" | "postmortem" | "services_changed" | "alert_firing" | "alert_resolved" | "note";
+                                kind: "created" | "update" | "status_changed" | "severity_changed" | "assignee_changed" | "edited" | "acknowledged" | "resolved" | "reopened" | "postmortem" | "services_changed" | "alert_firing" | "alert_resolved" | "note" | "execution_started" | "execution_step" | "execution_finished";
                                 message: string;
                                 actor_id: string | null;
                                 actor: string | null;
@@ -7784,8 +7848,40 @@ export interface paths {
                                  */
                                 linked_at: string;
                             }[];
-                            /** @description Runbook executions for this incident (runbooks are not available yet: always empty) */
-                            executions: unknown[];
+                            /** @description Runbook executions started for this incident, newest first */
+                            executions: {
+                                /**
+                                 * Format: uuid
+                                 * @description UUIDv7
+                                 */
+                                id: string;
+                                /**
+                                 * Format: uuid
+                                 * @description UUIDv7
+                                 */
+                                procedure_id: string;
+                                procedure_version: number;
+                                title: string;
+                                /** @description running, paused, completed or cancelled */
+                                status: string;
+                                started_by: string | null;
+                                started_by_name: string | null;
+                                /**
+                                 * Format: date-time
+                                 * @description RFC 3339, UTC
+                                 */
+                                started_at: string;
+                                finished_at: string | null;
+                                progress: {
+                                    total: number;
+                                    succeeded: number;
+                                    failed: number;
+                                    skipped: number;
+                                    pending: number;
+                                    running: number;
+                                    interrupted: number;
+                                };
+                            }[];
                         };
                     };
                 };
@@ -8001,7 +8097,7 @@ export interface paths {
                                  */
                                 incident_id: string;
                                 /** @enum {string} */
-                                kind: "created" | "update" | "status_changed" | "severity_changed" | "assignee_changed" | "edited" | "acknowledged" | "resolved" | "reopened" | "postmortem" | "services_changed" | "alert_firing" | "alert_resolved" | "note";
+                                kind: "created" | "update" | "status_changed" | "severity_changed" | "assignee_changed" | "edited" | "acknowledged" | "resolved" | "reopened" | "postmortem" | "services_changed" | "alert_firing" | "alert_resolved" | "note" | "execution_started" | "execution_step" | "execution_finished";
                                 message: string;
                                 actor_id: string | null;
                                 actor: string | null;
@@ -8070,8 +8166,40 @@ export interface paths {
                                  */
                                 linked_at: string;
                             }[];
-                            /** @description Runbook executions for this incident (runbooks are not available yet: always empty) */
-                            executions: unknown[];
+                            /** @description Runbook executions started for this incident, newest first */
+                            executions: {
+                                /**
+                                 * Format: uuid
+                                 * @description UUIDv7
+                                 */
+                                id: string;
+                                /**
+                                 * Format: uuid
+                                 * @description UUIDv7
+                                 */
+                                procedure_id: string;
+                                procedure_version: number;
+                                title: string;
+                                /** @description running, paused, completed or cancelled */
+                                status: string;
+                                started_by: string | null;
+                                started_by_name: string | null;
+                                /**
+                                 * Format: date-time
+                                 * @description RFC 3339, UTC
+                                 */
+                                started_at: string;
+                                finished_at: string | null;
+                                progress: {
+                                    total: number;
+                                    succeeded: number;
+                                    failed: number;
+                                    skipped: number;
+                                    pending: number;
+                                    running: number;
+                                    interrupted: number;
+                                };
+                            }[];
                         };
                     };
                 };
@@ -8283,7 +8411,7 @@ export interface paths {
                                  */
                                 incident_id: string;
                                 /** @enum {string} */
-                                kind: "created" | "update" | "status_changed" | "severity_changed" | "assignee_changed" | "edited" | "acknowledged" | "resolved" | "reopened" | "postmortem" | "services_changed" | "alert_firing" | "alert_resolved" | "note";
+                                kind: "created" | "update" | "status_changed" | "severity_changed" | "assignee_changed" | "edited" | "acknowledged" | "resolved" | "reopened" | "postmortem" | "services_changed" | "alert_firing" | "alert_resolved" | "note" | "execution_started" | "execution_step" | "execution_finished";
                                 message: string;
                                 actor_id: string | null;
                                 actor: string | null;
@@ -8352,8 +8480,40 @@ export interface paths {
                                  */
                                 linked_at: string;
                             }[];
-                            /** @description Runbook executions for this incident (runbooks are not available yet: always empty) */
-                            executions: unknown[];
+                            /** @description Runbook executions started for this incident, newest first */
+                            executions: {
+                                /**
+                                 * Format: uuid
+                                 * @description UUIDv7
+                                 */
+                                id: string;
+                                /**
+                                 * Format: uuid
+                                 * @description UUIDv7
+                                 */
+                                procedure_id: string;
+                                procedure_version: number;
+                                title: string;
+                                /** @description running, paused, completed or cancelled */
+                                status: string;
+                                started_by: string | null;
+                                started_by_name: string | null;
+                                /**
+                                 * Format: date-time
+                                 * @description RFC 3339, UTC
+                                 */
+                                started_at: string;
+                                finished_at: string | null;
+                                progress: {
+                                    total: number;
+                                    succeeded: number;
+                                    failed: number;
+                                    skipped: number;
+                                    pending: number;
+                                    running: number;
+                                    interrupted: number;
+                                };
+                            }[];
                         };
                     };
                 };
@@ -12097,6 +12257,3437 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/procedures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Runbooks, most recently changed first, filtered by words, tag and service
+         * @description Requires scope `procedures:read`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    offset?: number;
+                    /** @description Words that must all appear (any case) in the title, description or tags */
+                    search?: string;
+                    tag?: string;
+                    /** @description Procedures linked to this service */
+                    service_id?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /**
+                                 * Format: uuid
+                                 * @description UUIDv7
+                                 */
+                                id: string;
+                                title: string;
+                                description: string;
+                                tags: string[];
+                                service_ids: string[];
+                                alert_labels: {
+                                    [key: string]: string;
+                                };
+                                /** @description The number of the version shown */
+                                version: number;
+                                latest_version: number;
+                                created_by: string | null;
+                                /**
+                                 * Format: date-time
+                                 * @description RFC 3339, UTC
+                                 */
+                                created_at: string;
+                                updated_by: string | null;
+                                /**
+                                 * Format: date-time
+                                 * @description RFC 3339, UTC
+                                 */
+                                updated_at: string;
+                                step_count: number;
+                            }[];
+                            meta: {
+                                total: number;
+                                limit: number;
+                                offset: number;
+                            };
+                        };
+                    };
+                };
+                /** @description `UNAUTHENTICATED`: No credentials were sent.
+                 *
+                 *     `INVALID_TOKEN`: The token is malformed, forged, of the wrong kind, or unknown.
+                 *
+                 *     `TOKEN_EXPIRED`: The token has expired.
+                 *
+                 *     `TOKEN_REVOKED`: The token or session was revoked. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAT_SCOPE_INSUFFICIENT`: The API key lacks the scope this route requires. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `VALIDATION_FAILED`: The request does not match the schema; see fields. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `RATE_LIMITED`: Too many requests; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: Something failed on the server; quote the request id. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Write a runbook: its version 1
+         * @description Requires scope `procedures:write`; role engineer or higher.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Retry-safe key (at most 255 characters); the response is kept 24 h and replayed with Idempotent-Replayed: true */
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        title: string;
+                        /** @description Markdown */
+                        description?: string;
+                        tags?: string[];
+                        /** @description Services of the organization this runbook is for */
+                        service_ids?: string[];
+                        /** @description Suggested on an incident with an alert carrying all these labels; the value "*" matches any value. Empty: never suggested by alerts */
+                        alert_labels?: {
+                            [key: string]: string;
+                        };
+                        variables?: {
+                            /** @description Reaches scripts as NIGHTSHIFT_VAR_<NAME> */
+                            name: string;
+                            /** @default  */
+                            description?: string;
+                            default?: string | null;
+                            /** @default false */
+                            required?: boolean;
+                        }[];
+                        steps?: {
+                            /** @description Unique in the procedure; left out, the server assigns step-N */
+                            id?: string;
+                            /** @enum {string} */
+                            kind: "manual" | "command" | "http" | "wait";
+                            title: string;
+                            /**
+                             * @description Markdown
+                             * @default
+                             */
+                            instructions?: string;
+                            command?: {
+                                /** @enum {string} */
+                                interpreter: "bash" | "sh" | "python3" | "node";
+                                script: string;
+                                working_dir?: string | null;
+                                /**
+                                 * @description The process group is killed after this long
+                                 * @default 300
+                                 */
+                                timeout_seconds?: number;
+                                /** @default 0 */
+                                expected_exit_code?: number;
+                                /** @description Environment for the script: NAME (^[A-Z_][A-Z0-9_]*$, not NIGHTSHIFT_*) → a value, or {secret: name} */
+                                env?: {
+                                    [key: string]: string | {
+                                        /** @description Name of a secret of the organization (PUT /secrets/{name}); resolved when the step runs */
+                                        secret: string;
+                                    };
+                                };
+                            } | null;
+                            http?: {
+                                /**
+                                 * @default GET
+                                 * @enum {string}
+                                 */
+                                method?: "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE";
+                                /** @description http(s) URL */
+                                url: string;
+                                /** @description Request headers: a value, or {secret: name} */
+                                headers?: {
+                                    [key: string]: string | {
+                                        /** @description Name of a secret of the organization (PUT /secrets/{name}); resolved when the step runs */
+                                        secret: string;
+                                    };
+                                };
+                                body?: string | null;
+                                expected_status?: number | null;
+                                body_contains?: string | null;
+                                /** @default 30 */
+                                timeout_seconds?: number;
+                            } | null;
+                            wait?: {
+                                seconds?: number | null;
+                                until?: ("incident_resolved" | "alerts_resolved") | null;
+                                timeout_seconds?: number | null;
+                            } | null;
+                        }[];
+                        /** @description Why this version, shown in the version list */
+                        change_note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * Format: uuid
+                             * @description UUIDv7
+                             */
+                            id: string;
+                            title: string;
+                            description: string;
+                            tags: string[];
+                            service_ids: string[];
+                            alert_labels: {
+                                [key: string]: string;
+                            };
+                            /** @description The number of the version shown */
+                            version: number;
+                            latest_version: number;
+                            created_by: string | null;
+                            /**
+                             * Format: date-time
+                             * @description RFC 3339, UTC
+                             */
+                            created_at: string;
+                            updated_by: string | null;
+                            /**
+                             * Format: date-time
+                             * @description RFC 3339, UTC
+                             */
+                            updated_at: string;
+                            variables: {
+                                /** @description Reaches scripts as NIGHTSHIFT_VAR_<NAME> */
+                                name: string;
+                                description: string;
+                                default: string | null;
+                                required: boolean;
+                            }[];
+                            steps: {
+                                /** @description Unique in the procedure */
+                                id: string;
+                                /** @enum {string} */
+                                kind: "manual" | "command" | "http" | "wait";
+                                title: string;
+                                /** @description Markdown */
+                                instructions: string;
+                                command: {
+                                    /** @enum {string} */
+                                    interpreter: "bash" | "sh" | "python3" | "node";
+                                    script: string;
+                                    working_dir: string | null;
+                                    /**
+                                     * @description The process group is killed after this long
+                                     * @default 300
+                                     */
+                                    timeout_seconds: number;
+                                    /** @default 0 */
+                                    expected_exit_code: number;
+                                    /** @description Environment for the script: NAME (^[A-Z_][A-Z0-9_]*$, not NIGHTSHIFT_*) → a value, or {secret: name} */
+                                    env: {
+                                        [key: string]: string | {
+                                            /** @description Name of a secret of the organization (PUT /secrets/{name}); resolved when the step runs */
+                                            secret: string;
+                                        };
+                                    };
+                                } | null;
+                                http: {
+                                    /** @enum {string} */
+                                    method: "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE";
+                                    /** @description http(s) URL */
+                                    url: string;
+                                    /** @description Request headers: a value, or {secret: name} */
+                                    headers: {
+                                        [key: string]: string | {
+                                            /** @description Name of a secret of the organization (PUT /secrets/{name}); resolved when the step runs */
+                                            secret: string;
+                                        };
+                                    };
+                                    body: string | null;
+                                    expected_status: number | null;
+                                    body_contains: string | null;
+                                    /** @default 30 */
+                                    timeout_seconds: number;
+                                } | null;
+                                wait: {
+                                    seconds: number | null;
+                                    until: ("incident_resolved" | "alerts_resolved") | null;
+                                    timeout_seconds: number | null;
+                                } | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description `MALFORMED_REQUEST`: The body is not valid JSON or form data, or a header is malformed.
+                 *
+                 *     `IDEMPOTENCY_KEY_TOO_LONG`: Idempotency-Key is longer than 255 characters. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNAUTHENTICATED`: No credentials were sent.
+                 *
+                 *     `INVALID_TOKEN`: The token is malformed, forged, of the wrong kind, or unknown.
+                 *
+                 *     `TOKEN_EXPIRED`: The token has expired.
+                 *
+                 *     `TOKEN_REVOKED`: The token or session was revoked. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAT_SCOPE_INSUFFICIENT`: The API key lacks the scope this route requires.
+                 *
+                 *     `INSUFFICIENT_ROLE`: The caller's role does not allow this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `IDEMPOTENCY_IN_PROGRESS`: A request with this Idempotency-Key is still running; retry later. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAYLOAD_TOO_LARGE`: The body is larger than the server accepts. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNSUPPORTED_MEDIA_TYPE`: The Content-Type is not accepted by this route. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `VALIDATION_FAILED`: The request does not match the schema; see fields.
+                 *
+                 *     `IDEMPOTENCY_KEY_REUSED`: This Idempotency-Key was used with a different request. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `RATE_LIMITED`: Too many requests; see Retry-After.
+                 *
+                 *     `PAT_DAILY_LIMIT_EXCEEDED`: The API key reached its daily cap; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: Something failed on the server; quote the request id. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/procedures/suggested": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Runbooks for an incident: linked to its services or matching its alerts' labels, the most specific first
+         * @description Requires scope `procedures:read`.
+         */
+        get: {
+            parameters: {
+                query: {
+                    incident_id: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /**
+                                 * Format: uuid
+                                 * @description UUIDv7
+                                 */
+                                id: string;
+                                title: string;
+                                description: string;
+                                tags: string[];
+                                service_ids: string[];
+                                alert_labels: {
+                                    [key: string]: string;
+                                };
+                                /** @description The number of the version shown */
+                                version: number;
+                                latest_version: number;
+                                created_by: string | null;
+                                /**
+                                 * Format: date-time
+                                 * @description RFC 3339, UTC
+                                 */
+                                created_at: string;
+                                updated_by: string | null;
+                                /**
+                                 * Format: date-time
+                                 * @description RFC 3339, UTC
+                                 */
+                                updated_at: string;
+                                step_count: number;
+                                /** @description Why it is suggested, e.g. "service: Payments", "alert: alertname=PgBouncerDown" */
+                                reasons: string[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description `UNAUTHENTICATED`: No credentials were sent.
+                 *
+                 *     `INVALID_TOKEN`: The token is malformed, forged, of the wrong kind, or unknown.
+                 *
+                 *     `TOKEN_EXPIRED`: The token has expired.
+                 *
+                 *     `TOKEN_REVOKED`: The token or session was revoked. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAT_SCOPE_INSUFFICIENT`: The API key lacks the scope this route requires. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `NOT_FOUND`: No such object in the caller's organization. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `VALIDATION_FAILED`: The request does not match the schema; see fields. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `RATE_LIMITED`: Too many requests; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: Something failed on the server; quote the request id. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/procedures/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import a Markdown runbook (front matter and one ## section per step): a new runbook (201), or with procedure_id a new version of it (200)
+         * @description Requires scope `procedures:write`; role engineer or higher.
+         */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description Import as a new version of this procedure */
+                    procedure_id?: string;
+                    /** @description With procedure_id: as in PATCH */
+                    base_version?: number;
+                };
+                header?: {
+                    /** @description Retry-safe key (at most 255 characters); the response is kept 24 h and replayed with Idempotent-Replayed: true */
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "text/markdown": string;
+                    "text/plain": string;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * Format: uuid
+                             * @description UUIDv7
+                             */
+                            id: string;
+                            title: string;
+                            description: string;
+                            tags: string[];
+                            service_ids: string[];
+                            alert_labels: {
+                                [key: string]: string;
+                            };
+                            /** @description The number of the version shown */
+                            version: number;
+                            latest_version: number;
+                            created_by: string | null;
+                            /**
+                             * Format: date-time
+                             * @description RFC 3339, UTC
+                             */
+                            created_at: string;
+                            updated_by: string | null;
+                            /**
+                             * Format: date-time
+                             * @description RFC 3339, UTC
+                             */
+                            updated_at: string;
+                            variables: {
+                                /** @description Reaches scripts as NIGHTSHIFT_VAR_<NAME> */
+                                name: string;
+                                description: string;
+                                default: string | null;
+                                required: boolean;
+                            }[];
+                            steps: {
+                                /** @description Unique in the procedure */
+                                id: string;
+                                /** @enum {string} */
+                                kind: "manual" | "command" | "http" | "wait";
+                                title: string;
+                                /** @description Markdown */
+                                instructions: string;
+                                command: {
+                                    /** @enum {string} */
+                                    interpreter: "bash" | "sh" | "python3" | "node";
+                                    script: string;
+                                    working_dir: string | null;
+                                    /**
+                                     * @description The process group is killed after this long
+                                     * @default 300
+                                     */
+                                    timeout_seconds: number;
+                                    /** @default 0 */
+                                    expected_exit_code: number;
+                                    /** @description Environment for the script: NAME (^[A-Z_][A-Z0-9_]*$, not NIGHTSHIFT_*) → a value, or {secret: name} */
+                                    env: {
+                                        [key: string]: string | {
+                                            /** @description Name of a secret of the organization (PUT /secrets/{name}); resolved when the step runs */
+                                            secret: string;
+                                        };
+                                    };
+                                } | null;
+                                http: {
+                                    /** @enum {string} */
+                                    method: "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE";
+                                    /** @description http(s) URL */
+                                    url: string;
+                                    /** @description Request headers: a value, or {secret: name} */
+                                    headers: {
+                                        [key: string]: string | {
+                                            /** @description Name of a secret of the organization (PUT /secrets/{name}); resolved when the step runs */
+                                            secret: string;
+                                        };
+                                    };
+                                    body: string | null;
+                                    expected_status: number | null;
+                                    body_contains: string | null;
+                                    /** @default 30 */
+                                    timeout_seconds: number;
+                                } | null;
+                                wait: {
+                                    seconds: number | null;
+                                    until: ("incident_resolved" | "alerts_resolved") | null;
+                                    timeout_seconds: number | null;
+                                } | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * Format: uuid
+                             * @description UUIDv7
+                             */
+                            id: string;
+                            title: string;
+                            description: string;
+                            tags: string[];
+                            service_ids: string[];
+                            alert_labels: {
+                                [key: string]: string;
+                            };
+                            /** @description The number of the version shown */
+                            version: number;
+                            latest_version: number;
+                            created_by: string | null;
+                            /**
+                             * Format: date-time
+                             * @description RFC 3339, UTC
+                             */
+                            created_at: string;
+                            updated_by: string | null;
+                            /**
+                             * Format: date-time
+                             * @description RFC 3339, UTC
+                             */
+                            updated_at: string;
+                            variables: {
+                                /** @description Reaches scripts as NIGHTSHIFT_VAR_<NAME> */
+                                name: string;
+                                description: string;
+                                default: string | null;
+                                required: boolean;
+                            }[];
+                            steps: {
+                                /** @description Unique in the procedure */
+                                id: string;
+                                /** @enum {string} */
+                                kind: "manual" | "command" | "http" | "wait";
+                                title: string;
+                                /** @description Markdown */
+                                instructions: string;
+                                command: {
+                                    /** @enum {string} */
+                                    interpreter: "bash" | "sh" | "python3" | "node";
+                                    script: string;
+                                    working_dir: string | null;
+                                    /**
+                                     * @description The process group is killed after this long
+                                     * @default 300
+                                     */
+                                    timeout_seconds: number;
+                                    /** @default 0 */
+                                    expected_exit_code: number;
+                                    /** @description Environment for the script: NAME (^[A-Z_][A-Z0-9_]*$, not NIGHTSHIFT_*) → a value, or {secret: name} */
+                                    env: {
+                                        [key: string]: string | {
+                                            /** @description Name of a secret of the organization (PUT /secrets/{name}); resolved when the step runs */
+                                            secret: string;
+                                        };
+                                    };
+                                } | null;
+                                http: {
+                                    /** @enum {string} */
+                                    method: "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE";
+                                    /** @description http(s) URL */
+                                    url: string;
+                                    /** @description Request headers: a value, or {secret: name} */
+                                    headers: {
+                                        [key: string]: string | {
+                                            /** @description Name of a secret of the organization (PUT /secrets/{name}); resolved when the step runs */
+                                            secret: string;
+                                        };
+                                    };
+                                    body: string | null;
+                                    expected_status: number | null;
+                                    body_contains: string | null;
+                                    /** @default 30 */
+                                    timeout_seconds: number;
+                                } | null;
+                                wait: {
+                                    seconds: number | null;
+                                    until: ("incident_resolved" | "alerts_resolved") | null;
+                                    timeout_seconds: number | null;
+                                } | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description `MALFORMED_REQUEST`: The body is not valid JSON or form data, or a header is malformed.
+                 *
+                 *     `IDEMPOTENCY_KEY_TOO_LONG`: Idempotency-Key is longer than 255 characters. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNAUTHENTICATED`: No credentials were sent.
+                 *
+                 *     `INVALID_TOKEN`: The token is malformed, forged, of the wrong kind, or unknown.
+                 *
+                 *     `TOKEN_EXPIRED`: The token has expired.
+                 *
+                 *     `TOKEN_REVOKED`: The token or session was revoked. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAT_SCOPE_INSUFFICIENT`: The API key lacks the scope this route requires.
+                 *
+                 *     `INSUFFICIENT_ROLE`: The caller's role does not allow this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `NOT_FOUND`: No such object in the caller's organization. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `IDEMPOTENCY_IN_PROGRESS`: A request with this Idempotency-Key is still running; retry later.
+                 *
+                 *     `PROCEDURE_VERSION_CONFLICT`: The procedure changed since the version this edit was made from (base_version); reload and edit again. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAYLOAD_TOO_LARGE`: The body is larger than the server accepts. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNSUPPORTED_MEDIA_TYPE`: The Content-Type is not accepted by this route. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `VALIDATION_FAILED`: The request does not match the schema; see fields.
+                 *
+                 *     `IDEMPOTENCY_KEY_REUSED`: This Idempotency-Key was used with a different request.
+                 *
+                 *     `INVALID_RUNBOOK_MARKDOWN`: The Markdown runbook could not be read; fields give the line of each problem. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `RATE_LIMITED`: Too many requests; see Retry-After.
+                 *
+                 *     `PAT_DAILY_LIMIT_EXCEEDED`: The API key reached its daily cap; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: Something failed on the server; quote the request id. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/procedures/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One runbook at its latest version, or at ?version=N
+         * @description Requires scope `procedures:read`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description A past version; default the latest */
+                    version?: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * Format: uuid
+                             * @description UUIDv7
+                             */
+                            id: string;
+                            title: string;
+                            description: string;
+                            tags: string[];
+                            service_ids: string[];
+                            alert_labels: {
+                                [key: string]: string;
+                            };
+                            /** @description The number of the version shown */
+                            version: number;
+                            latest_version: number;
+                            created_by: string | null;
+                            /**
+                             * Format: date-time
+                             * @description RFC 3339, UTC
+                             */
+                            created_at: string;
+                            updated_by: string | null;
+                            /**
+                             * Format: date-time
+                             * @description RFC 3339, UTC
+                             */
+                            updated_at: string;
+                            variables: {
+                                /** @description Reaches scripts as NIGHTSHIFT_VAR_<NAME> */
+                                name: string;
+                                description: string;
+                                default: string | null;
+                                required: boolean;
+                            }[];
+                            steps: {
+                                /** @description Unique in the procedure */
+                                id: string;
+                                /** @enum {string} */
+                                kind: "manual" | "command" | "http" | "wait";
+                                title: string;
+                                /** @description Markdown */
+                                instructions: string;
+                                command: {
+                                    /** @enum {string} */
+                                    interpreter: "bash" | "sh" | "python3" | "node";
+                                    script: string;
+                                    working_dir: string | null;
+                                    /**
+                                     * @description The process group is killed after this long
+                                     * @default 300
+                                     */
+                                    timeout_seconds: number;
+                                    /** @default 0 */
+                                    expected_exit_code: number;
+                                    /** @description Environment for the script: NAME (^[A-Z_][A-Z0-9_]*$, not NIGHTSHIFT_*) → a value, or {secret: name} */
+                                    env: {
+                                        [key: string]: string | {
+                                            /** @description Name of a secret of the organization (PUT /secrets/{name}); resolved when the step runs */
+                                            secret: string;
+                                        };
+                                    };
+                                } | null;
+                                http: {
+                                    /** @enum {string} */
+                                    method: "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE";
+                                    /** @description http(s) URL */
+                                    url: string;
+                                    /** @description Request headers: a value, or {secret: name} */
+                                    headers: {
+                                        [key: string]: string | {
+                                            /** @description Name of a secret of the organization (PUT /secrets/{name}); resolved when the step runs */
+                                            secret: string;
+                                        };
+                                    };
+                                    body: string | null;
+                                    expected_status: number | null;
+                                    body_contains: string | null;
+                                    /** @default 30 */
+                                    timeout_seconds: number;
+                                } | null;
+                                wait: {
+                                    seconds: number | null;
+                                    until: ("incident_resolved" | "alerts_resolved") | null;
+                                    timeout_seconds: number | null;
+                                } | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description `UNAUTHENTICATED`: No credentials were sent.
+                 *
+                 *     `INVALID_TOKEN`: The token is malformed, forged, of the wrong kind, or unknown.
+                 *
+                 *     `TOKEN_EXPIRED`: The token has expired.
+                 *
+                 *     `TOKEN_REVOKED`: The token or session was revoked. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAT_SCOPE_INSUFFICIENT`: The API key lacks the scope this route requires. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `NOT_FOUND`: No such object in the caller's organization. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `VALIDATION_FAILED`: The request does not match the schema; see fields. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `RATE_LIMITED`: Too many requests; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: Something failed on the server; quote the request id. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /**
+         * Delete a runbook (executions keep the steps they ran)
+         * @description Requires scope `procedures:write`; role engineer or higher.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Retry-safe key (at most 255 characters); the response is kept 24 h and replayed with Idempotent-Replayed: true */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description `MALFORMED_REQUEST`: The body is not valid JSON or form data, or a header is malformed.
+                 *
+                 *     `IDEMPOTENCY_KEY_TOO_LONG`: Idempotency-Key is longer than 255 characters. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNAUTHENTICATED`: No credentials were sent.
+                 *
+                 *     `INVALID_TOKEN`: The token is malformed, forged, of the wrong kind, or unknown.
+                 *
+                 *     `TOKEN_EXPIRED`: The token has expired.
+                 *
+                 *     `TOKEN_REVOKED`: The token or session was revoked. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAT_SCOPE_INSUFFICIENT`: The API key lacks the scope this route requires.
+                 *
+                 *     `INSUFFICIENT_ROLE`: The caller's role does not allow this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `NOT_FOUND`: No such object in the caller's organization. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `IDEMPOTENCY_IN_PROGRESS`: A request with this Idempotency-Key is still running; retry later. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAYLOAD_TOO_LARGE`: The body is larger than the server accepts. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNSUPPORTED_MEDIA_TYPE`: The Content-Type is not accepted by this route. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `VALIDATION_FAILED`: The request does not match the schema; see fields.
+                 *
+                 *     `IDEMPOTENCY_KEY_REUSED`: This Idempotency-Key was used with a different request. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `RATE_LIMITED`: Too many requests; see Retry-After.
+                 *
+                 *     `PAT_DAILY_LIMIT_EXCEEDED`: The API key reached its daily cap; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: Something failed on the server; quote the request id. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /**
+         * Change a runbook: a new version when anything changes (sending the same content changes nothing); other fields stay
+         * @description Requires scope `procedures:write`; role engineer or higher.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Retry-safe key (at most 255 characters); the response is kept 24 h and replayed with Idempotent-Replayed: true */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        title?: string;
+                        /** @description Markdown */
+                        description?: string;
+                        tags?: string[];
+                        /** @description Services of the organization this runbook is for */
+                        service_ids?: string[];
+                        /** @description Suggested on an incident with an alert carrying all these labels; the value "*" matches any value. Empty: never suggested by alerts */
+                        alert_labels?: {
+                            [key: string]: string;
+                        };
+                        variables?: {
+                            /** @description Reaches scripts as NIGHTSHIFT_VAR_<NAME> */
+                            name: string;
+                            /** @default  */
+                            description?: string;
+                            default?: string | null;
+                            /** @default false */
+                            required?: boolean;
+                        }[];
+                        steps?: {
+                            /** @description Unique in the procedure; left out, the server assigns step-N */
+                            id?: string;
+                            /** @enum {string} */
+                            kind: "manual" | "command" | "http" | "wait";
+                            title: string;
+                            /**
+                             * @description Markdown
+                             * @default
+                             */
+                            instructions?: string;
+                            command?: {
+                                /** @enum {string} */
+                                interpreter: "bash" | "sh" | "python3" | "node";
+                                script: string;
+                                working_dir?: string | null;
+                                /**
+                                 * @description The process group is killed after this long
+                                 * @default 300
+                                 */
+                                timeout_seconds?: number;
+                                /** @default 0 */
+                                expected_exit_code?: number;
+                                /** @description Environment for the script: NAME (^[A-Z_][A-Z0-9_]*$, not NIGHTSHIFT_*) → a value, or {secret: name} */
+                                env?: {
+                                    [key: string]: string | {
+                                        /** @description Name of a secret of the organization (PUT /secrets/{name}); resolved when the step runs */
+                                        secret: string;
+                                    };
+                                };
+                            } | null;
+                            http?: {
+                                /**
+                                 * @default GET
+                                 * @enum {string}
+                                 */
+                                method?: "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE";
+                                /** @description http(s) URL */
+                                url: string;
+                                /** @description Request headers: a value, or {secret: name} */
+                                headers?: {
+                                    [key: string]: string | {
+                                        /** @description Name of a secret of the organization (PUT /secrets/{name}); resolved when the step runs */
+                                        secret: string;
+                                    };
+                                };
+                                body?: string | null;
+                                expected_status?: number | null;
+                                body_contains?: string | null;
+                                /** @default 30 */
+                                timeout_seconds?: number;
+                            } | null;
+                            wait?: {
+                                seconds?: number | null;
+                                until?: ("incident_resolved" | "alerts_resolved") | null;
+                                timeout_seconds?: number | null;
+                            } | null;
+                        }[];
+                        /** @description Why this version, shown in the version list */
+                        change_note?: string;
+                        /** @description The version this edit was made from; another latest version → 409 PROCEDURE_VERSION_CONFLICT */
+                        base_version?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * Format: uuid
+                             * @description UUIDv7
+                             */
+                            id: string;
+                            title: string;
+                            description: string;
+                            tags: string[];
+                            service_ids: string[];
+                            alert_labels: {
+                                [key: string]: string;
+                            };
+                            /** @description The number of the version shown */
+                            version: number;
+                            latest_version: number;
+                            created_by: string | null;
+                            /**
+                             * Format: date-time
+                             * @description RFC 3339, UTC
+                             */
+                            created_at: string;
+                            updated_by: string | null;
+                            /**
+                             * Format: date-time
+                             * @description RFC 3339, UTC
+                             */
+                            updated_at: string;
+                            variables: {
+                                /** @description Reaches scripts as NIGHTSHIFT_VAR_<NAME> */
+                                name: string;
+                                description: string;
+                                default: string | null;
+                                required: boolean;
+                            }[];
+                            steps: {
+                                /** @description Unique in the procedure */
+                                id: string;
+                                /** @enum {string} */
+                                kind: "manual" | "command" | "http" | "wait";
+                                title: string;
+                                /** @description Markdown */
+                                instructions: string;
+                                command: {
+                                    /** @enum {string} */
+                                    interpreter: "bash" | "sh" | "python3" | "node";
+                                    script: string;
+                                    working_dir: string | null;
+                                    /**
+                                     * @description The process group is killed after this long
+                                     * @default 300
+                                     */
+                                    timeout_seconds: number;
+                                    /** @default 0 */
+                                    expected_exit_code: number;
+                                    /** @description Environment for the script: NAME (^[A-Z_][A-Z0-9_]*$, not NIGHTSHIFT_*) → a value, or {secret: name} */
+                                    env: {
+                                        [key: string]: string | {
+                                            /** @description Name of a secret of the organization (PUT /secrets/{name}); resolved when the step runs */
+                                            secret: string;
+                                        };
+                                    };
+                                } | null;
+                                http: {
+                                    /** @enum {string} */
+                                    method: "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE";
+                                    /** @description http(s) URL */
+                                    url: string;
+                                    /** @description Request headers: a value, or {secret: name} */
+                                    headers: {
+                                        [key: string]: string | {
+                                            /** @description Name of a secret of the organization (PUT /secrets/{name}); resolved when the step runs */
+                                            secret: string;
+                                        };
+                                    };
+                                    body: string | null;
+                                    expected_status: number | null;
+                                    body_contains: string | null;
+                                    /** @default 30 */
+                                    timeout_seconds: number;
+                                } | null;
+                                wait: {
+                                    seconds: number | null;
+                                    until: ("incident_resolved" | "alerts_resolved") | null;
+                                    timeout_seconds: number | null;
+                                } | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description `MALFORMED_REQUEST`: The body is not valid JSON or form data, or a header is malformed.
+                 *
+                 *     `IDEMPOTENCY_KEY_TOO_LONG`: Idempotency-Key is longer than 255 characters. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNAUTHENTICATED`: No credentials were sent.
+                 *
+                 *     `INVALID_TOKEN`: The token is malformed, forged, of the wrong kind, or unknown.
+                 *
+                 *     `TOKEN_EXPIRED`: The token has expired.
+                 *
+                 *     `TOKEN_REVOKED`: The token or session was revoked. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAT_SCOPE_INSUFFICIENT`: The API key lacks the scope this route requires.
+                 *
+                 *     `INSUFFICIENT_ROLE`: The caller's role does not allow this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `NOT_FOUND`: No such object in the caller's organization. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `IDEMPOTENCY_IN_PROGRESS`: A request with this Idempotency-Key is still running; retry later.
+                 *
+                 *     `PROCEDURE_VERSION_CONFLICT`: The procedure changed since the version this edit was made from (base_version); reload and edit again. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAYLOAD_TOO_LARGE`: The body is larger than the server accepts. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNSUPPORTED_MEDIA_TYPE`: The Content-Type is not accepted by this route. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `VALIDATION_FAILED`: The request does not match the schema; see fields.
+                 *
+                 *     `IDEMPOTENCY_KEY_REUSED`: This Idempotency-Key was used with a different request. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `RATE_LIMITED`: Too many requests; see Retry-After.
+                 *
+                 *     `PAT_DAILY_LIMIT_EXCEEDED`: The API key reached its daily cap; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: Something failed on the server; quote the request id. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/procedures/{id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The runbook's versions, newest first
+         * @description Requires scope `procedures:read`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    offset?: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                version: number;
+                                title: string;
+                                step_count: number;
+                                change_note: string | null;
+                                created_by: string | null;
+                                created_by_name: string | null;
+                                /**
+                                 * Format: date-time
+                                 * @description RFC 3339, UTC
+                                 */
+                                created_at: string;
+                            }[];
+                            meta: {
+                                total: number;
+                                limit: number;
+                                offset: number;
+                            };
+                        };
+                    };
+                };
+                /** @description `UNAUTHENTICATED`: No credentials were sent.
+                 *
+                 *     `INVALID_TOKEN`: The token is malformed, forged, of the wrong kind, or unknown.
+                 *
+                 *     `TOKEN_EXPIRED`: The token has expired.
+                 *
+                 *     `TOKEN_REVOKED`: The token or session was revoked. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAT_SCOPE_INSUFFICIENT`: The API key lacks the scope this route requires. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `NOT_FOUND`: No such object in the caller's organization. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `VALIDATION_FAILED`: The request does not match the schema; see fields. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `RATE_LIMITED`: Too many requests; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: Something failed on the server; quote the request id. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/procedures/{id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download the runbook (or ?version=N) as a Markdown file that POST /procedures/import reads back
+         * @description Requires scope `procedures:read`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description A past version; default the latest */
+                    version?: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/markdown": string;
+                    };
+                };
+                /** @description `UNAUTHENTICATED`: No credentials were sent.
+                 *
+                 *     `INVALID_TOKEN`: The token is malformed, forged, of the wrong kind, or unknown.
+                 *
+                 *     `TOKEN_EXPIRED`: The token has expired.
+                 *
+                 *     `TOKEN_REVOKED`: The token or session was revoked. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAT_SCOPE_INSUFFICIENT`: The API key lacks the scope this route requires. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `NOT_FOUND`: No such object in the caller's organization. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `VALIDATION_FAILED`: The request does not match the schema; see fields. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `RATE_LIMITED`: Too many requests; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: Something failed on the server; quote the request id. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/procedures/{id}/execute": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start an execution of the runbook, pinned to its latest version (or `version`), optionally for an incident
+         * @description Requires scope `executions:write`; role engineer or higher.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Retry-safe key (at most 255 characters); the response is kept 24 h and replayed with Idempotent-Replayed: true */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        incident_id?: string | null;
+                        variables?: {
+                            [key: string]: string;
+                        };
+                        /** @description Pin this version; default the latest */
+                        version?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * Format: uuid
+                             * @description UUIDv7
+                             */
+                            id: string;
+                            /**
+                             * Format: uuid
+                             * @description UUIDv7
+                             */
+                            procedure_id: string;
+                            procedure_version: number;
+                            title: string;
+                            incident_id: string | null;
+                            /** @enum {string} */
+                            status: "running" | "paused" | "completed" | "cancelled";
+                            variables: {
+                                [key: string]: string;
+                            };
+                            notes: string;
+                            started_by: string | null;
+                            started_by_name: string | null;
+                            /**
+                             * Format: date-time
+                             * @description RFC 3339, UTC
+                             */
+                            started_at: string;
+                            finished_at: string | null;
+                            /**
+                             * Format: date-time
+                             * @description RFC 3339, UTC
+                             */
+                            updated_at: string;
+                            progress: {
+                                total: number;
+                                succeeded: number;
+                                failed: number;
+                                skipped: number;
+                                pending: number;
+                                running: number;
+                                interrupted: number;
+                            };
+                            steps: {
+                                /** @description Index in the procedure version, from 0 */
+                                position: number;
+                                /** @description The step's id in the procedure */
+                                id: string;
+                                /** @enum {string} */
+                                kind: "manual" | "command" | "http" | "wait";
+                                title: string;
+                                /** @description Markdown */
+                                instructions: string;
+                                command: {
+                                    /** @enum {string} */
+                                    interpreter: "bash" | "sh" | "python3" | "node";
+                                    script: string;
+                                    working_dir: string | null;
+                                    /**
+                                     * @description The process group is killed after this long
+                                     * @default 300
+                                     */
+                                    timeout_seconds: number;
+                                    /** @default 0 */
+                                    expected_exit_code: number;
+                                    /** @description Environment for the script: NAME (^[A-Z_][A-Z0-9_]*$, not NIGHTSHIFT_*) → a value, or {secret: name} */
+                                    env: {
+                                        [key: string]: string | {
+                                            /** @description Name of a secret of the organization (PUT /secrets/{name}); resolved when the step runs */
+                                            secret: string;
+                                        };
+                                    };
+                                } | null;
+                                http: {
+                                    /** @enum {string} */
+                                    method: "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE";
+                                    /** @description http(s) URL */
+                                    url: string;
+                                    /** @description Request headers: a value, or {secret: name} */
+                                    headers: {
+                                        [key: string]: string | {
+                                            /** @description Name of a secret of the organization (PUT /secrets/{name}); resolved when the step runs */
+                                            secret: string;
+                                        };
+                                    };
+                                    body: string | null;
+                                    expected_status: number | null;
+                                    body_contains: string | null;
+                                    /** @default 30 */
+                                    timeout_seconds: number;
+                                } | null;
+                                wait: {
+                                    seconds: number | null;
+                                    until: ("incident_resolved" | "alerts_resolved") | null;
+                                    timeout_seconds: number | null;
+                                } | null;
+                                /** @enum {string} */
+                                status: "pending" | "running" | "succeeded" | "failed" | "skipped" | "interrupted";
+                                /** @description Runs so far (0 before the first); the output is the latest attempt's */
+                                attempt: number;
+                                /** @description The last 64 KiB of the latest attempt's output, secrets redacted; the whole is at .../output */
+                                output: string;
+                                output_bytes: number;
+                                /** @description True when `output` is only the end of it */
+                                output_truncated: boolean;
+                                exit_code: number | null;
+                                reason: string | null;
+                                started_at: string | null;
+                                finished_at: string | null;
+                                actor_id: string | null;
+                                actor: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description `MALFORMED_REQUEST`: The body is not valid JSON or form data, or a header is malformed.
+                 *
+                 *     `IDEMPOTENCY_KEY_TOO_LONG`: Idempotency-Key is longer than 255 characters. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNAUTHENTICATED`: No credentials were sent.
+                 *
+                 *     `INVALID_TOKEN`: The token is malformed, forged, of the wrong kind, or unknown.
+                 *
+                 *     `TOKEN_EXPIRED`: The token has expired.
+                 *
+                 *     `TOKEN_REVOKED`: The token or session was revoked. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAT_SCOPE_INSUFFICIENT`: The API key lacks the scope this route requires.
+                 *
+                 *     `INSUFFICIENT_ROLE`: The caller's role does not allow this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `NOT_FOUND`: No such object in the caller's organization. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `IDEMPOTENCY_IN_PROGRESS`: A request with this Idempotency-Key is still running; retry later. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAYLOAD_TOO_LARGE`: The body is larger than the server accepts. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNSUPPORTED_MEDIA_TYPE`: The Content-Type is not accepted by this route. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `VALIDATION_FAILED`: The request does not match the schema; see fields.
+                 *
+                 *     `IDEMPOTENCY_KEY_REUSED`: This Idempotency-Key was used with a different request. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `RATE_LIMITED`: Too many requests; see Retry-After.
+                 *
+                 *     `PAT_DAILY_LIMIT_EXCEEDED`: The API key reached its daily cap; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: Something failed on the server; quote the request id. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/executions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Executions, newest first, filtered by runbook, incident, status and who started them
+         * @description Requires scope `executions:read`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    offset?: number;
+                    procedure_id?: string;
+                    incident_id?: string;
+                    status?: "running" | "paused" | "completed" | "cancelled";
+                    /** @description A user id, or `me` */
+                    started_by?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /**
+                                 * Format: uuid
+                                 * @description UUIDv7
+                                 */
+                                id: string;
+                                /**
+                                 * Format: uuid
+                                 * @description UUIDv7
+                                 */
+                                procedure_id: string;
+                                procedure_version: number;
+                                title: string;
+                                incident_id: string | null;
+                                /** @enum {string} */
+                                status: "running" | "paused" | "completed" | "cancelled";
+                                variables: {
+                                    [key: string]: string;
+                                };
+                                notes: string;
+                                started_by: string | null;
+                                started_by_name: string | null;
+                                /**
+                                 * Format: date-time
+                                 * @description RFC 3339, UTC
+                                 */
+                                started_at: string;
+                                finished_at: string | null;
+                                /**
+                                 * Format: date-time
+                                 * @description RFC 3339, UTC
+                                 */
+                                updated_at: string;
+                                progress: {
+                                    total: number;
+                                    succeeded: number;
+                                    failed: number;
+                                    skipped: number;
+                                    pending: number;
+                                    running: number;
+                                    interrupted: number;
+                                };
+                            }[];
+                            meta: {
+                                total: number;
+                                limit: number;
+                                offset: number;
+                            };
+                        };
+                    };
+                };
+                /** @description `UNAUTHENTICATED`: No credentials were sent.
+                 *
+                 *     `INVALID_TOKEN`: The token is malformed, forged, of the wrong kind, or unknown.
+                 *
+                 *     `TOKEN_EXPIRED`: The token has expired.
+                 *
+                 *     `TOKEN_REVOKED`: The token or session was revoked. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAT_SCOPE_INSUFFICIENT`: The API key lacks the scope this route requires. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `VALIDATION_FAILED`: The request does not match the schema; see fields. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `RATE_LIMITED`: Too many requests; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: Something failed on the server; quote the request id. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/executions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One execution with every step's status, output tail, times and actor
+         * @description Requires scope `executions:read`.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * Format: uuid
+                             * @description UUIDv7
+                             */
+                            id: string;
+                            /**
+                             * Format: uuid
+                             * @description UUIDv7
+                             */
+                            procedure_id: string;
+                            procedure_version: number;
+                            title: string;
+                            incident_id: string | null;
+                            /** @enum {string} */
+                            status: "running" | "paused" | "completed" | "cancelled";
+                            variables: {
+                                [key: string]: string;
+                            };
+                            notes: string;
+                            started_by: string | null;
+                            started_by_name: string | null;
+                            /**
+                             * Format: date-time
+                             * @description RFC 3339, UTC
+                             */
+                            started_at: string;
+                            finished_at: string | null;
+                            /**
+                             * Format: date-time
+                             * @description RFC 3339, UTC
+                             */
+                            updated_at: string;
+                            progress: {
+                                total: number;
+                                succeeded: number;
+                                failed: number;
+                                skipped: number;
+                                pending: number;
+                                running: number;
+                                interrupted: number;
+                            };
+                            steps: {
+                                /** @description Index in the procedure version, from 0 */
+                                position: number;
+                                /** @description The step's id in the procedure */
+                                id: string;
+                                /** @enum {string} */
+                                kind: "manual" | "command" | "http" | "wait";
+                                title: string;
+                                /** @description Markdown */
+                                instructions: string;
+                                command: {
+                                    /** @enum {string} */
+                                    interpreter: "bash" | "sh" | "python3" | "node";
+                                    script: string;
+                                    working_dir: string | null;
+                                    /**
+                                     * @description The process group is killed after this long
+                                     * @default 300
+                                     */
+                                    timeout_seconds: number;
+                                    /** @default 0 */
+                                    expected_exit_code: number;
+                                    /** @description Environment for the script: NAME (^[A-Z_][A-Z0-9_]*$, not NIGHTSHIFT_*) → a value, or {secret: name} */
+                                    env: {
+                                        [key: string]: string | {
+                                            /** @description Name of a secret of the organization (PUT /secrets/{name}); resolved when the step runs */
+                                            secret: string;
+                                        };
+                                    };
+                                } | null;
+                                http: {
+                                    /** @enum {string} */
+                                    method: "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE";
+                                    /** @description http(s) URL */
+                                    url: string;
+                                    /** @description Request headers: a value, or {secret: name} */
+                                    headers: {
+                                        [key: string]: string | {
+                                            /** @description Name of a secret of the organization (PUT /secrets/{name}); resolved when the step runs */
+                                            secret: string;
+                                        };
+                                    };
+                                    body: string | null;
+                                    expected_status: number | null;
+                                    body_contains: string | null;
+                                    /** @default 30 */
+                                    timeout_seconds: number;
+                                } | null;
+                                wait: {
+                                    seconds: number | null;
+                                    until: ("incident_resolved" | "alerts_resolved") | null;
+                                    timeout_seconds: number | null;
+                                } | null;
+                                /** @enum {string} */
+                                status: "pending" | "running" | "succeeded" | "failed" | "skipped" | "interrupted";
+                                /** @description Runs so far (0 before the first); the output is the latest attempt's */
+                                attempt: number;
+                                /** @description The last 64 KiB of the latest attempt's output, secrets redacted; the whole is at .../output */
+                                output: string;
+                                output_bytes: number;
+                                /** @description True when `output` is only the end of it */
+                                output_truncated: boolean;
+                                exit_code: number | null;
+                                reason: string | null;
+                                started_at: string | null;
+                                finished_at: string | null;
+                                actor_id: string | null;
+                                actor: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description `UNAUTHENTICATED`: No credentials were sent.
+                 *
+                 *     `INVALID_TOKEN`: The token is malformed, forged, of the wrong kind, or unknown.
+                 *
+                 *     `TOKEN_EXPIRED`: The token has expired.
+                 *
+                 *     `TOKEN_REVOKED`: The token or session was revoked. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAT_SCOPE_INSUFFICIENT`: The API key lacks the scope this route requires. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `NOT_FOUND`: No such object in the caller's organization. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `VALIDATION_FAILED`: The request does not match the schema; see fields. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `RATE_LIMITED`: Too many requests; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: Something failed on the server; quote the request id. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Pause, resume, cancel or complete; edit notes; complete, fail, skip, retry or stop steps; all in one change
+         * @description Requires scope `executions:write`; role engineer or higher.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Retry-safe key (at most 255 characters); the response is kept 24 h and replayed with Idempotent-Replayed: true */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description paused ⇄ running; cancelled stops a running step; completed needs no step pending or running
+                         * @enum {string}
+                         */
+                        status?: "running" | "paused" | "cancelled" | "completed";
+                        /** @description Markdown */
+                        notes?: string;
+                        /** @description Applied in order, all or none */
+                        steps?: {
+                            /** @description The step's id */
+                            step: string;
+                            /**
+                             * @description complete / fail: a manual or wait step; skip (reason required): not running; retry: failed or interrupted → pending; stop: a running step is ended and fails
+                             * @enum {string}
+                             */
+                            action: "complete" | "fail" | "skip" | "retry" | "stop";
+                            reason?: string;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * Format: uuid
+                             * @description UUIDv7
+                             */
+                            id: string;
+                            /**
+                             * Format: uuid
+                             * @description UUIDv7
+                             */
+                            procedure_id: string;
+                            procedure_version: number;
+                            title: string;
+                            incident_id: string | null;
+                            /** @enum {string} */
+                            status: "running" | "paused" | "completed" | "cancelled";
+                            variables: {
+                                [key: string]: string;
+                            };
+                            notes: string;
+                            started_by: string | null;
+                            started_by_name: string | null;
+                            /**
+                             * Format: date-time
+                             * @description RFC 3339, UTC
+                             */
+                            started_at: string;
+                            finished_at: string | null;
+                            /**
+                             * Format: date-time
+                             * @description RFC 3339, UTC
+                             */
+                            updated_at: string;
+                            progress: {
+                                total: number;
+                                succeeded: number;
+                                failed: number;
+                                skipped: number;
+                                pending: number;
+                                running: number;
+                                interrupted: number;
+                            };
+                            steps: {
+                                /** @description Index in the procedure version, from 0 */
+                                position: number;
+                                /** @description The step's id in the procedure */
+                                id: string;
+                                /** @enum {string} */
+                                kind: "manual" | "command" | "http" | "wait";
+                                title: string;
+                                /** @description Markdown */
+                                instructions: string;
+                                command: {
+                                    /** @enum {string} */
+                                    interpreter: "bash" | "sh" | "python3" | "node";
+                                    script: string;
+                                    working_dir: string | null;
+                                    /**
+                                     * @description The process group is killed after this long
+                                     * @default 300
+                                     */
+                                    timeout_seconds: number;
+                                    /** @default 0 */
+                                    expected_exit_code: number;
+                                    /** @description Environment for the script: NAME (^[A-Z_][A-Z0-9_]*$, not NIGHTSHIFT_*) → a value, or {secret: name} */
+                                    env: {
+                                        [key: string]: string | {
+                                            /** @description Name of a secret of the organization (PUT /secrets/{name}); resolved when the step runs */
+                                            secret: string;
+                                        };
+                                    };
+                                } | null;
+                                http: {
+                                    /** @enum {string} */
+                                    method: "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE";
+                                    /** @description http(s) URL */
+                                    url: string;
+                                    /** @description Request headers: a value, or {secret: name} */
+                                    headers: {
+                                        [key: string]: string | {
+                                            /** @description Name of a secret of the organization (PUT /secrets/{name}); resolved when the step runs */
+                                            secret: string;
+                                        };
+                                    };
+                                    body: string | null;
+                                    expected_status: number | null;
+                                    body_contains: string | null;
+                                    /** @default 30 */
+                                    timeout_seconds: number;
+                                } | null;
+                                wait: {
+                                    seconds: number | null;
+                                    until: ("incident_resolved" | "alerts_resolved") | null;
+                                    timeout_seconds: number | null;
+                                } | null;
+                                /** @enum {string} */
+                                status: "pending" | "running" | "succeeded" | "failed" | "skipped" | "interrupted";
+                                /** @description Runs so far (0 before the first); the output is the latest attempt's */
+                                attempt: number;
+                                /** @description The last 64 KiB of the latest attempt's output, secrets redacted; the whole is at .../output */
+                                output: string;
+                                output_bytes: number;
+                                /** @description True when `output` is only the end of it */
+                                output_truncated: boolean;
+                                exit_code: number | null;
+                                reason: string | null;
+                                started_at: string | null;
+                                finished_at: string | null;
+                                actor_id: string | null;
+                                actor: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description `MALFORMED_REQUEST`: The body is not valid JSON or form data, or a header is malformed.
+                 *
+                 *     `IDEMPOTENCY_KEY_TOO_LONG`: Idempotency-Key is longer than 255 characters. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNAUTHENTICATED`: No credentials were sent.
+                 *
+                 *     `INVALID_TOKEN`: The token is malformed, forged, of the wrong kind, or unknown.
+                 *
+                 *     `TOKEN_EXPIRED`: The token has expired.
+                 *
+                 *     `TOKEN_REVOKED`: The token or session was revoked. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAT_SCOPE_INSUFFICIENT`: The API key lacks the scope this route requires.
+                 *
+                 *     `INSUFFICIENT_ROLE`: The caller's role does not allow this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `NOT_FOUND`: No such object in the caller's organization. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `IDEMPOTENCY_IN_PROGRESS`: A request with this Idempotency-Key is still running; retry later.
+                 *
+                 *     `EXECUTION_NOT_RUNNING`: The execution is paused or finished; resume it first.
+                 *
+                 *     `STEP_NOT_RUNNABLE`: The step's status or kind does not allow this action.
+                 *
+                 *     `EXECUTION_BUSY`: Another step of the execution is running.
+                 *
+                 *     `EXECUTION_INCOMPLETE`: The execution still has steps pending or running. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAYLOAD_TOO_LARGE`: The body is larger than the server accepts. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNSUPPORTED_MEDIA_TYPE`: The Content-Type is not accepted by this route. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `VALIDATION_FAILED`: The request does not match the schema; see fields.
+                 *
+                 *     `IDEMPOTENCY_KEY_REUSED`: This Idempotency-Key was used with a different request.
+                 *
+                 *     `INVALID_STEP_ACTION`: The step action does not apply to this kind of step, or lacks its reason. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `RATE_LIMITED`: Too many requests; see Retry-After.
+                 *
+                 *     `PAT_DAILY_LIMIT_EXCEEDED`: The API key reached its daily cap; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: Something failed on the server; quote the request id. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/executions/{id}/steps/{step}/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run a command, HTTP or wait step; answers at once with the step running, its output streams on execution:{id}
+         * @description Command steps run on the server's host as argv (no shell), only when the organization allows it (allow_command_steps). Incident fields and variables reach the script as NIGHTSHIFT_* environment variables, never spliced into it.
+         *
+         *     Requires scope `executions:write`; role engineer or higher.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Retry-safe key (at most 255 characters); the response is kept 24 h and replayed with Idempotent-Replayed: true */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    id: string;
+                    step: string;
+                };
+                cookie?: never;
+            };
+            /** @description Nothing */
+            requestBody: {
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Index in the procedure version, from 0 */
+                            position: number;
+                            /** @description The step's id in the procedure */
+                            id: string;
+                            /** @enum {string} */
+                            kind: "manual" | "command" | "http" | "wait";
+                            title: string;
+                            /** @description Markdown */
+                            instructions: string;
+                            command: {
+                                /** @enum {string} */
+                                interpreter: "bash" | "sh" | "python3" | "node";
+                                script: string;
+                                working_dir: string | null;
+                                /**
+                                 * @description The process group is killed after this long
+                                 * @default 300
+                                 */
+                                timeout_seconds: number;
+                                /** @default 0 */
+                                expected_exit_code: number;
+                                /** @description Environment for the script: NAME (^[A-Z_][A-Z0-9_]*$, not NIGHTSHIFT_*) → a value, or {secret: name} */
+                                env: {
+                                    [key: string]: string | {
+                                        /** @description Name of a secret of the organization (PUT /secrets/{name}); resolved when the step runs */
+                                        secret: string;
+                                    };
+                                };
+                            } | null;
+                            http: {
+                                /** @enum {string} */
+                                method: "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE";
+                                /** @description http(s) URL */
+                                url: string;
+                                /** @description Request headers: a value, or {secret: name} */
+                                headers: {
+                                    [key: string]: string | {
+                                        /** @description Name of a secret of the organization (PUT /secrets/{name}); resolved when the step runs */
+                                        secret: string;
+                                    };
+                                };
+                                body: string | null;
+                                expected_status: number | null;
+                                body_contains: string | null;
+                                /** @default 30 */
+                                timeout_seconds: number;
+                            } | null;
+                            wait: {
+                                seconds: number | null;
+                                until: ("incident_resolved" | "alerts_resolved") | null;
+                                timeout_seconds: number | null;
+                            } | null;
+                            /** @enum {string} */
+                            status: "pending" | "running" | "succeeded" | "failed" | "skipped" | "interrupted";
+                            /** @description Runs so far (0 before the first); the output is the latest attempt's */
+                            attempt: number;
+                            /** @description The last 64 KiB of the latest attempt's output, secrets redacted; the whole is at .../output */
+                            output: string;
+                            output_bytes: number;
+                            /** @description True when `output` is only the end of it */
+                            output_truncated: boolean;
+                            exit_code: number | null;
+                            reason: string | null;
+                            started_at: string | null;
+                            finished_at: string | null;
+                            actor_id: string | null;
+                            actor: string | null;
+                        };
+                    };
+                };
+                /** @description `MALFORMED_REQUEST`: The body is not valid JSON or form data, or a header is malformed.
+                 *
+                 *     `IDEMPOTENCY_KEY_TOO_LONG`: Idempotency-Key is longer than 255 characters. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNAUTHENTICATED`: No credentials were sent.
+                 *
+                 *     `INVALID_TOKEN`: The token is malformed, forged, of the wrong kind, or unknown.
+                 *
+                 *     `TOKEN_EXPIRED`: The token has expired.
+                 *
+                 *     `TOKEN_REVOKED`: The token or session was revoked. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAT_SCOPE_INSUFFICIENT`: The API key lacks the scope this route requires.
+                 *
+                 *     `INSUFFICIENT_ROLE`: The caller's role does not allow this.
+                 *
+                 *     `COMMAND_STEPS_DISABLED`: This organization does not allow runbook command steps to run on the host (organization settings). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `NOT_FOUND`: No such object in the caller's organization. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `IDEMPOTENCY_IN_PROGRESS`: A request with this Idempotency-Key is still running; retry later.
+                 *
+                 *     `EXECUTION_NOT_RUNNING`: The execution is paused or finished; resume it first.
+                 *
+                 *     `STEP_NOT_RUNNABLE`: The step's status or kind does not allow this action.
+                 *
+                 *     `EXECUTION_BUSY`: Another step of the execution is running. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAYLOAD_TOO_LARGE`: The body is larger than the server accepts. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNSUPPORTED_MEDIA_TYPE`: The Content-Type is not accepted by this route. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `VALIDATION_FAILED`: The request does not match the schema; see fields.
+                 *
+                 *     `IDEMPOTENCY_KEY_REUSED`: This Idempotency-Key was used with a different request.
+                 *
+                 *     `INVALID_STEP_ACTION`: The step action does not apply to this kind of step, or lacks its reason.
+                 *
+                 *     `SECRET_NOT_FOUND`: A secret the step references is not set in this organization.
+                 *
+                 *     `HTTP_STEP_URL_NOT_ALLOWED`: The HTTP step's URL is not http(s), or points at a link-local or cloud metadata address. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `RATE_LIMITED`: Too many requests; see Retry-After.
+                 *
+                 *     `PAT_DAILY_LIMIT_EXCEEDED`: The API key reached its daily cap; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: Something failed on the server; quote the request id. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `SERVICE_UNAVAILABLE`: The server is shutting down or a dependency is down. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/executions/{id}/steps/{step}/output": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The whole output of a step's latest attempt (or ?attempt=N), secrets redacted
+         * @description Requires scope `executions:read`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Default the latest */
+                    attempt?: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                    step: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/plain": string;
+                    };
+                };
+                /** @description `UNAUTHENTICATED`: No credentials were sent.
+                 *
+                 *     `INVALID_TOKEN`: The token is malformed, forged, of the wrong kind, or unknown.
+                 *
+                 *     `TOKEN_EXPIRED`: The token has expired.
+                 *
+                 *     `TOKEN_REVOKED`: The token or session was revoked. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAT_SCOPE_INSUFFICIENT`: The API key lacks the scope this route requires. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `NOT_FOUND`: No such object in the caller's organization. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `VALIDATION_FAILED`: The request does not match the schema; see fields. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `RATE_LIMITED`: Too many requests; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: Something failed on the server; quote the request id. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/secrets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The names of the organization's secrets (for runbook steps), sorted; never their values
+         * @description Requires scope `secrets:read`; role engineer or higher.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    offset?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                name: string;
+                            }[];
+                            meta: {
+                                total: number;
+                                limit: number;
+                                offset: number;
+                            };
+                        };
+                    };
+                };
+                /** @description `UNAUTHENTICATED`: No credentials were sent.
+                 *
+                 *     `INVALID_TOKEN`: The token is malformed, forged, of the wrong kind, or unknown.
+                 *
+                 *     `TOKEN_EXPIRED`: The token has expired.
+                 *
+                 *     `TOKEN_REVOKED`: The token or session was revoked. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAT_SCOPE_INSUFFICIENT`: The API key lacks the scope this route requires.
+                 *
+                 *     `INSUFFICIENT_ROLE`: The caller's role does not allow this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `VALIDATION_FAILED`: The request does not match the schema; see fields. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `RATE_LIMITED`: Too many requests; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: Something failed on the server; quote the request id. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `SECRET_STORE_UNAVAILABLE`: The secret store (OS keychain or encrypted file) cannot be used: unreachable, or the key does not open the file. Nothing was changed. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/secrets/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set a secret (created or replaced); runbook steps reference it as {secret: name}
+         * @description Requires scope `secrets:write`; role admin or higher.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Retry-safe key (at most 255 characters); the response is kept 24 h and replayed with Idempotent-Replayed: true */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    /** @description Letters, digits, . _ -; at most 64 characters */
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The secret itself, at most 2560 bytes of UTF-8; it is never shown again, only used by the steps that reference it */
+                        value: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description `MALFORMED_REQUEST`: The body is not valid JSON or form data, or a header is malformed.
+                 *
+                 *     `IDEMPOTENCY_KEY_TOO_LONG`: Idempotency-Key is longer than 255 characters. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNAUTHENTICATED`: No credentials were sent.
+                 *
+                 *     `INVALID_TOKEN`: The token is malformed, forged, of the wrong kind, or unknown.
+                 *
+                 *     `TOKEN_EXPIRED`: The token has expired.
+                 *
+                 *     `TOKEN_REVOKED`: The token or session was revoked. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAT_SCOPE_INSUFFICIENT`: The API key lacks the scope this route requires.
+                 *
+                 *     `INSUFFICIENT_ROLE`: The caller's role does not allow this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `NOT_FOUND`: No such object in the caller's organization. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `IDEMPOTENCY_IN_PROGRESS`: A request with this Idempotency-Key is still running; retry later. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAYLOAD_TOO_LARGE`: The body is larger than the server accepts. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNSUPPORTED_MEDIA_TYPE`: The Content-Type is not accepted by this route. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `VALIDATION_FAILED`: The request does not match the schema; see fields.
+                 *
+                 *     `IDEMPOTENCY_KEY_REUSED`: This Idempotency-Key was used with a different request. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `RATE_LIMITED`: Too many requests; see Retry-After.
+                 *
+                 *     `PAT_DAILY_LIMIT_EXCEEDED`: The API key reached its daily cap; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: Something failed on the server; quote the request id. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `SECRET_STORE_UNAVAILABLE`: The secret store (OS keychain or encrypted file) cannot be used: unreachable, or the key does not open the file. Nothing was changed. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /**
+         * Delete a secret; steps that reference it fail until it is set again
+         * @description Requires scope `secrets:write`; role admin or higher.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description Retry-safe key (at most 255 characters); the response is kept 24 h and replayed with Idempotent-Replayed: true */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    /** @description Letters, digits, . _ -; at most 64 characters */
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description `MALFORMED_REQUEST`: The body is not valid JSON or form data, or a header is malformed.
+                 *
+                 *     `IDEMPOTENCY_KEY_TOO_LONG`: Idempotency-Key is longer than 255 characters. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNAUTHENTICATED`: No credentials were sent.
+                 *
+                 *     `INVALID_TOKEN`: The token is malformed, forged, of the wrong kind, or unknown.
+                 *
+                 *     `TOKEN_EXPIRED`: The token has expired.
+                 *
+                 *     `TOKEN_REVOKED`: The token or session was revoked. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAT_SCOPE_INSUFFICIENT`: The API key lacks the scope this route requires.
+                 *
+                 *     `INSUFFICIENT_ROLE`: The caller's role does not allow this. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `NOT_FOUND`: No such object in the caller's organization. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `IDEMPOTENCY_IN_PROGRESS`: A request with this Idempotency-Key is still running; retry later. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `PAYLOAD_TOO_LARGE`: The body is larger than the server accepts. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `UNSUPPORTED_MEDIA_TYPE`: The Content-Type is not accepted by this route. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `VALIDATION_FAILED`: The request does not match the schema; see fields.
+                 *
+                 *     `IDEMPOTENCY_KEY_REUSED`: This Idempotency-Key was used with a different request. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `RATE_LIMITED`: Too many requests; see Retry-After.
+                 *
+                 *     `PAT_DAILY_LIMIT_EXCEEDED`: The API key reached its daily cap; see Retry-After. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `INTERNAL_ERROR`: Something failed on the server; quote the request id. */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+                /** @description `SECRET_STORE_UNAVAILABLE`: The secret store (OS keychain or encrypted file) cannot be used: unreachable, or the key does not open the file. Nothing was changed. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"];
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;
@@ -17427,7 +21018,7 @@ export interface components {
             error: string;
             status_code: number;
             /** @enum {string} */
-            code: "MALFORMED_REQUEST" | "IDEMPOTENCY_KEY_TOO_LONG" | "UNAUTHENTICATED" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "TOKEN_REVOKED" | "REFRESH_TOKEN_REUSED" | "INVALID_CREDENTIALS" | "INVALID_SIGNATURE" | "FORBIDDEN" | "INSUFFICIENT_ROLE" | "PAT_SCOPE_INSUFFICIENT" | "REGISTRATION_DISABLED" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "SERVICE_SLUG_TAKEN" | "EMAIL_TAKEN" | "IDEMPOTENCY_IN_PROGRESS" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_FAILED" | "IDEMPOTENCY_KEY_REUSED" | "INVALID_SCOPE" | "INVALID_PASSWORD" | "WEAK_PASSWORD" | "WEBHOOK_URL_NOT_ALLOWED" | "INVALID_ONE_TIME_TOKEN" | "INVALID_STATUS_TRANSITION" | "SOLE_OWNER" | "BILLING_NOT_AVAILABLE" | "WEBHOOK_PLATFORM_MISMATCH" | "UNRECOGNIZED_PAYLOAD" | "ACCOUNT_LOCKED" | "RATE_LIMITED" | "PAT_DAILY_LIMIT_EXCEEDED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
+            code: "MALFORMED_REQUEST" | "IDEMPOTENCY_KEY_TOO_LONG" | "UNAUTHENTICATED" | "INVALID_TOKEN" | "TOKEN_EXPIRED" | "TOKEN_REVOKED" | "REFRESH_TOKEN_REUSED" | "INVALID_CREDENTIALS" | "INVALID_SIGNATURE" | "FORBIDDEN" | "INSUFFICIENT_ROLE" | "PAT_SCOPE_INSUFFICIENT" | "REGISTRATION_DISABLED" | "COMMAND_STEPS_DISABLED" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "SERVICE_SLUG_TAKEN" | "EMAIL_TAKEN" | "IDEMPOTENCY_IN_PROGRESS" | "PROCEDURE_VERSION_CONFLICT" | "EXECUTION_NOT_RUNNING" | "STEP_NOT_RUNNABLE" | "EXECUTION_BUSY" | "EXECUTION_INCOMPLETE" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_FAILED" | "IDEMPOTENCY_KEY_REUSED" | "INVALID_SCOPE" | "INVALID_PASSWORD" | "WEAK_PASSWORD" | "WEBHOOK_URL_NOT_ALLOWED" | "INVALID_ONE_TIME_TOKEN" | "INVALID_STATUS_TRANSITION" | "SOLE_OWNER" | "BILLING_NOT_AVAILABLE" | "WEBHOOK_PLATFORM_MISMATCH" | "UNRECOGNIZED_PAYLOAD" | "INVALID_RUNBOOK_MARKDOWN" | "INVALID_STEP_ACTION" | "SECRET_NOT_FOUND" | "HTTP_STEP_URL_NOT_ALLOWED" | "ACCOUNT_LOCKED" | "RATE_LIMITED" | "PAT_DAILY_LIMIT_EXCEEDED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE" | "SECRET_STORE_UNAVAILABLE";
             fields?: {
                 path: string;
                 code: string;

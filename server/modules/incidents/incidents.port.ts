@@ -1,4 +1,4 @@
-import type { IncidentAlert, Severity, Status, TimelineKind, TimelineVisibility } from './incidents.schemas';
+import type { IncidentAlert, IncidentExecution, Severity, Status, TimelineKind, TimelineVisibility } from './incidents.schemas';
 
 /**
  * The seam alert ingestion uses to open, grow and resolve incidents without importing this module's
@@ -44,3 +44,6 @@ export interface IncidentAlertPort {
 
 /** What `GET /incidents/{id}` asks the alerts module for; supplied in app.ts so incidents never imports alerts. */
 export type AlertsOf = (orgId: string, incidentId: string) => IncidentAlert[];
+
+/** What `GET /incidents/{id}` asks the executions module for, newest first; supplied in app.ts. */
+export type ExecutionsOf = (orgId: string, incidentId: string) => IncidentExecution[];

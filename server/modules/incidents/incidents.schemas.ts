@@ -14,6 +14,7 @@ export type Impact = (typeof IMPACTS)[number];
 export const TIMELINE_KINDS = [
   'created', 'update', 'status_changed', 'severity_changed', 'assignee_changed', 'edited', 'acknowledged',
   'resolved', 'reopened', 'postmortem', 'services_changed', 'alert_firing', 'alert_resolved', 'note',
+  'execution_started', 'execution_step', 'execution_finished',
 ] as const;
 export type TimelineKind = (typeof TIMELINE_KINDS)[number];
 export const TIMELINE_VISIBILITIES = ['public', 'internal'] as const;
@@ -98,6 +99,24 @@ export const AffectedService = Type.Object({
 });
 export type AffectedService = Static<typeof AffectedService>;
 
+/** A runbook execution run for the incident, as `GET /incidents/{id}` lists it; the executions module supplies them. */
+export const IncidentExecution = Type.Object({
+  id: Id,
+  procedure_id: Id,
+  procedure_version: Type.Integer(),
+  title: Type.String(),
+  status: Type.String({ description: 'running, paused, completed or cancelled' }),
+  started_by: Nullable(Id),
+  started_by_name: Nullable(Type.String()),
+  started_at: Timestamp,
+  finished_at: Nullable(Timestamp),
+  progress: Type.Object({
+    total: Type.Integer(), succeeded: Type.Integer(), failed: Type.Integer(), skipped: Type.Integer(),
+    pending: Type.Integer(), running: Type.Integer(), interrupted: Type.Integer(),
+  }),
+});
+export type IncidentExecution = Static<typeof IncidentExecution>;
+
 /** How many of the newest timeline entries `GET /incidents/{id}` embeds; the rest page through /timeline. */
 export const EMBEDDED_TIMELINE = 200;
 
@@ -110,7 +129,7 @@ export const IncidentDetail = Type.Object({
   timeline_total: Type.Integer(),
   alerts: Type.Array(IncidentAlert),
   services: Type.Array(AffectedService),
-  executions: Type.Array(Type.Unknown(), { description: 'Runbook executions for this incident (runbooks are not available yet: always empty)' }),
+  executions: Type.Array(IncidentExecution, { description: 'Runbook executions started for this incident, newest first' }),
 });
 export type IncidentDetail = Static<typeof IncidentDetail>;
 

@@ -7,7 +7,7 @@ import type { Publish } from '../../realtime';
 import type { AuditLog } from '../audit';
 import type { IncidentImpacts } from '../services';
 import type { UsersStore } from '../users';
-import type { AlertsOf, IncidentAlertPort } from './incidents.port';
+import type { AlertsOf, ExecutionsOf, IncidentAlertPort } from './incidents.port';
 import {
   EMBEDDED_TIMELINE, SEVERITY_ALIASES,
   type ActiveIncidentQuery, type AffectedService, type Impact, type Incident, type IncidentCreate, type IncidentDetail, type IncidentListQuery,
@@ -112,6 +112,15 @@ function openPeriods(row: ImpactRow): Array<[string, string | null]> {
 const later = (a: string, b: string) => (Date.parse(a) >= Date.parse(b) ? a : b);
 const earlier = (a: string | null, b: string | null) => (a === null ? b : b === null ? a : Date.parse(a) <= Date.parse(b) ? a : b);
 
+export interface IncidentFacts {
+  id: string;
+  title: string;
+  description: string;
+  severity: Severity;
+  status: Status;
+  service_ids: string[];
+}
+
 export function createIncidentService(deps: {
   store: IncidentsStore;
   users: UsersStore;
@@ -122,6 +131,8 @@ export function createIncidentService(deps: {
   publish?: Publish;
   /** The alerts of an incident, from the alerts module; without it `alerts` is empty. */
   alertsOf?: AlertsOf;
+  /** The runbook executions of an incident, from the executions module; without it `executions` is empty. */
+  executionsOf?: ExecutionsOf;
 }) {
   const { store, audit, transact, clock } = deps;
   const timeline = createTimeline({ store, clock, publish: deps.publish });
@@ -269,7 +280,7 @@ export function createIncidentService(deps: {
       timeline_total: store.timelineCount(row.id),
       alerts: deps.alertsOf?.(orgId, row.id) ?? [],
       services: affected,
-      executions: [],
+      executions: deps.executionsOf?.(orgId, row.id) ?? [],
     };
   }
 
@@ -357,6 +368,16 @@ export function createIncidentService(deps: {
 
   return {
     alertPort,
+
+    /** What runbooks need of an incident: its own fields and linked services; null when not in this org. */
+    facts(orgId: string, id: string): IncidentFacts | null {
+      const row = store.get(orgId, id);
+      if (!row) return null;
+      return {
+        id: row.id, title: row.title, description: row.description, severity: row.severity, status: row.status,
+        service_ids: store.links(row.id).map((l) => l.service_id),
+      };
+    },
 
     list(principal: Principal, query: IncidentListQuery) {
       const limit = query.limit ?? 25;

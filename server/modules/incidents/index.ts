@@ -1,8 +1,8 @@
 export { incidentsStore } from './incidents.store';
-export { createIncidentService, normalizeSeverity, type IncidentService } from './incidents.service';
+export { createIncidentService, normalizeSeverity, type IncidentFacts, type IncidentService } from './incidents.service';
 export { incidentRoutes } from './incidents.routes';
-export type { IncidentAlertPort, AlertsOf } from './incidents.port';
+export type { IncidentAlertPort, AlertsOf, ExecutionsOf } from './incidents.port';
 export {
-  IncidentAlert, SEVERITIES, STATUSES, TIMELINE_KINDS,
+  IncidentAlert, IncidentExecution, SEVERITIES, STATUSES, TIMELINE_KINDS,
   type Severity, type Status, type TimelineKind, type TimelineVisibility,
 } from './incidents.schemas';
