@@ -198,6 +198,7 @@ interface TextInput extends El {
   dispatchEvent(event: unknown): boolean;
 }
 declare const HTMLInputElement: { prototype: object };
+declare const HTMLTextAreaElement: { prototype: object };
 declare const Event: new (type: string, init?: { bubbles?: boolean }) => unknown;
 declare const KeyboardEvent: new (type: string, init?: { key?: string; bubbles?: boolean }) => unknown;
 
@@ -239,5 +240,26 @@ export async function typeIntoSearch(character: string): Promise<number> {
   const elapsed = performance.now() - start;
   setValue.call(input, before);
   input.dispatchEvent(new Event('input', { bubbles: true }));
+  return elapsed;
+}
+
+/**
+ * The same for a textarea (e.g. an execution's notes): one keystroke, timed to the next frame, then
+ * restored. Takes `[selector, character]` because page.evaluate passes one argument.
+ */
+export async function typeIntoTextArea([selector, character]: [string, string]): Promise<number> {
+  const area = document.querySelector(selector) as TextInput | null;
+  if (!area) throw new Error(`no ${selector} on the page`);
+  area.focus();
+  const before = area.value;
+  const setValue = Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, 'value')!.set!;
+  const start = performance.now();
+  area.dispatchEvent(new KeyboardEvent('keydown', { key: character, bubbles: true }));
+  setValue.call(area, before + character);
+  area.dispatchEvent(new Event('input', { bubbles: true }));
+  await new Promise<void>((resolve) => requestAnimationFrame(() => resolve()));
+  const elapsed = performance.now() - start;
+  setValue.call(area, before);
+  area.dispatchEvent(new Event('input', { bubbles: true }));
   return elapsed;
 }

@@ -24,9 +24,10 @@ import autocannon from 'autocannon';
 import { killAllChildren } from '../../server/bench/children';
 import { requestJson } from '../../server/bench/http';
 import { NIGHTSHIFT_CLI, REPO_ROOT, startNightshift } from '../../server/bench/serve';
-import { median, percentile, round } from '../../server/bench/stats';
+import { round } from '../../server/bench/stats';
 import { CHROMIUM_PATH, VIEWPORT, launchChromium } from './browser';
-import { installLagProbe, installLongTaskObserver, readLongTasks, takeLags, typeIntoSearch } from './in-page';
+import { installLagProbe, installLongTaskObserver, typeIntoSearch } from './in-page';
+import { sampleResponsiveness } from './responsiveness';
 
 const count = (name: string, fallback: number) => {
   const value = Number(process.env[name] || fallback);
@@ -60,32 +61,8 @@ function alertmanagerBody(n: number): string {
   });
 }
 
-const spread = (samples: number[]) => ({
-  n: samples.length,
-  p50: round(median(samples), 1),
-  p99: round(percentile(samples, 99), 1),
-  max: round(Math.max(0, ...samples), 1),
-});
-
-async function sample(page: Page, durationMs: number, shouldStop: () => boolean = () => false) {
-  const typing: number[] = [];
-  const started = Date.now();
-  await page.evaluate(takeLags);
-  const tasksBefore = (await page.evaluate(readLongTasks)).length;
-  while (Date.now() - started < durationMs && !shouldStop()) {
-    typing.push(await page.evaluate(typeIntoSearch, 'x'));
-    await page.waitForTimeout(250);
-  }
-  const lags = await page.evaluate(takeLags);
-  const tasks = (await page.evaluate(readLongTasks)).slice(tasksBefore);
-  return {
-    duration_ms: Date.now() - started,
-    lag_ms: spread(lags),
-    long_tasks: tasks.length,
-    longest_task_ms: round(Math.max(0, ...tasks.map((t) => t.duration)), 1),
-    typing_ms: spread(typing),
-  };
-}
+const sample = (page: Page, durationMs: number, shouldStop?: () => boolean) =>
+  sampleResponsiveness(page, { durationMs, everyMs: 250, typeOnce: () => page.evaluate(typeIntoSearch, 'x'), ...(shouldStop ? { shouldStop } : {}) });
 
 async function main(): Promise<void> {
   for (const [file, fix] of [[NIGHTSHIFT_CLI, 'npm run -s build:server'], [RENDERER_INDEX, 'npx electron-vite build'], [CHROMIUM_PATH, 'apt-get install chromium']] as const) {

@@ -16,8 +16,10 @@
  *      rows in Chromium, beside a blank page); needs out/renderer (npx electron-vite build).
  *   4. Storm: e2e/bench/incident-storm.ts in its own process (100k alerts in 10 s to a webhook while
  *      the incidents list is open in Chromium: none lost, the page's lag and typing delay beside idle).
+ *   5. Runbook output: e2e/bench/runbook-output.ts in its own process (a command step printing 50 MB
+ *      beside one printing 5 MB, the execution page open: server memory, console lag, the file intact).
  * Knobs (environment): BENCH_DURATION (s, default 10), BENCH_WARMUP (s, 2), BENCH_CONNECTIONS (10),
- * BENCH_STARTUP_RUNS (10), BENCH_SKIP=http|startup|ingest|incident-list|console|storm, BENCH_OUT=FILE (also write the JSON there: `npm run
+ * BENCH_STARTUP_RUNS (10), BENCH_SKIP=http|startup|ingest|incident-list|console|storm|runbook-output, BENCH_OUT=FILE (also write the JSON there: `npm run
  * bench` puts npm's and vite's own lines on stdout before ours).
  * Where the time goes: server/bench/profile.ts (runs a scenario under node --cpu-prof).
  */
@@ -272,6 +274,7 @@ async function main(): Promise<void> {
     if (!SKIP.has('incident-list')) output.incident_list = await benchIncidentList();
     if (!SKIP.has('console')) output.console = await benchInChild('e2e/bench/audit-table.ts');
     if (!SKIP.has('storm')) output.storm = await benchInChild('e2e/bench/incident-storm.ts');
+    if (!SKIP.has('runbook-output')) output.runbook_output = await benchInChild('e2e/bench/runbook-output.ts');
   } finally {
     killAllChildren();
     rmSync(workRoot, { recursive: true, force: true });

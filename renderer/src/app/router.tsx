@@ -14,8 +14,12 @@ import { IntegrationsPage } from '../features/integrations/IntegrationsPage';
 import { InvitesPage } from '../features/invites/InvitesPage';
 import { NotificationsPage } from '../features/notifications/NotificationsPage';
 import { OrganizationPage } from '../features/organization/OrganizationPage';
+import { ExecutionPage } from '../features/runbooks/ExecutionPage';
+import { RunbookPage } from '../features/runbooks/RunbookPage';
+import { RunbooksPage } from '../features/runbooks/RunbooksPage';
 import { ComingSectionPage } from '../features/sections/ComingSectionPage';
 import { SECTIONS } from '../features/sections/sections';
+import { SecretsPage } from '../features/secrets/SecretsPage';
 import { ServicesPage } from '../features/services/ServicesPage';
 import { SettingsLayout } from '../features/settings/SettingsLayout';
 import { UsersPage } from '../features/users/UsersPage';
@@ -57,6 +61,9 @@ const routes: RouteObject[] = [
           { path: '/incidents', element: <IncidentsPage /> },
           { path: '/incidents/:id', element: <IncidentDetailPage /> },
           { path: '/services', element: <ServicesPage /> },
+          { path: '/runbooks', element: <RunbooksPage /> },
+          { path: '/runbooks/:id', element: <RunbookPage /> },
+          { path: '/runbooks/executions/:id', element: <ExecutionPage /> },
           { path: '/analytics', element: <AnalyticsPage /> },
           { path: '/audit', element: <AuditPage /> },
           {
@@ -70,6 +77,7 @@ const routes: RouteObject[] = [
               { path: 'invites', element: <InvitesPage /> },
               { path: 'organization', element: <OrganizationPage /> },
               { path: 'notifications', element: <NotificationsPage /> },
+              { path: 'secrets', element: <SecretsPage /> },
             ],
           },
           { path: '*', element: <NotFound /> },

@@ -23,6 +23,7 @@ const SETTINGS_PAGES = [
   { path: '/settings/organization', label: 'Organization' },
   { path: '/settings/integrations', label: 'Integrations' },
   { path: '/settings/notifications', label: 'Notifications' },
+  { path: '/settings/secrets', label: 'Secrets' },
 ] as const;
 
 export function useCommands(): Command[] {
@@ -47,6 +48,7 @@ export function useCommands(): Command[] {
     }));
     const actions: Command[] = [
       { id: 'api-key:create', label: 'Create API key', group: 'Actions', keywords: 'token new', run: () => navigate('/settings/api-keys?create=1') },
+      { id: 'runbook:create', label: 'New runbook', group: 'Actions', keywords: 'procedure playbook', run: () => navigate('/runbooks/new') },
       { id: 'invite:create', label: 'Invite someone', group: 'Actions', keywords: 'user member', run: () => navigate('/settings/invites') },
       { id: 'integration:create', label: 'Add an alert integration', group: 'Actions', keywords: 'webhook alertmanager grafana datadog pagerduty', run: () => navigate('/settings/integrations') },
       { id: 'audit:export', label: 'Export audit log as CSV', group: 'Actions', keywords: 'download', run: () => navigate('/audit?export=1') },

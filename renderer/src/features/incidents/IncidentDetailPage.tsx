@@ -5,6 +5,7 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { Kbd } from '../../components/Kbd';
 import { formatDateTime } from '../../lib/format';
 import { useLiveEvent, useLiveResync } from '../live/live';
+import { IncidentRunbooks } from '../runbooks/IncidentRunbooks';
 import { AlertList } from './AlertList';
 import { SeverityBadge, StatusBadge } from './badges';
 import { IncidentProperties } from './IncidentProperties';
@@ -100,6 +101,7 @@ function Detail({ incident }: { incident: IncidentDetail }) {
               <p className="incident-description">{incident.root_cause}</p>
             </section>
           ) : null}
+          <IncidentRunbooks incidentId={incident.id} executions={incident.executions} />
           <section aria-labelledby="timeline-title" className="incident-section">
             <h2 id="timeline-title">Timeline</h2>
             <Timeline entries={incident.timeline} total={incident.timeline_total} />

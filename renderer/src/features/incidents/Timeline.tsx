@@ -1,3 +1,4 @@
+import { Link } from 'react-router';
 import { formatDateTime } from '../../lib/format';
 import type { TimelineEntry } from './queries';
 
@@ -16,6 +17,9 @@ const KIND_LABELS: Record<string, string> = {
   alert_firing: 'Alert firing',
   alert_resolved: 'Alert resolved',
   note: 'Note',
+  execution_started: 'Runbook started',
+  execution_step: 'Runbook step',
+  execution_finished: 'Runbook finished',
 };
 
 export const kindLabel = (kind: string) => KIND_LABELS[kind] ?? kind;
@@ -50,9 +54,32 @@ export function Timeline({ entries, total }: { entries: TimelineEntry[]; total: 
               </time>
             </div>
             <p className="timeline-message">{entry.message}</p>
+            {entry.kind.startsWith('execution_') ? <ExecutionDetails entry={entry} /> : null}
           </li>
         ))}
       </ol>
+    </>
+  );
+}
+
+/** A runbook's start and end link to its execution; a step's entry keeps the end of what the step printed. */
+function ExecutionDetails({ entry }: { entry: TimelineEntry }) {
+  const executionId = entry.data['execution_id'];
+  const tail = entry.data['output_tail'];
+  const exitCode = entry.data['exit_code'];
+  return (
+    <>
+      {typeof tail === 'string' && tail.trim() ? (
+        <details className="timeline-output">
+          <summary>Output{typeof exitCode === 'number' ? ` (exit code ${exitCode})` : ''}</summary>
+          <pre>{tail}</pre>
+        </details>
+      ) : null}
+      {typeof executionId === 'string' && entry.kind !== 'execution_step' ? (
+        <p className="timeline-link">
+          <Link to={`/runbooks/executions/${executionId}`}>Open the execution</Link>
+        </p>
+      ) : null}
     </>
   );
 }

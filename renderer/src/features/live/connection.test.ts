@@ -86,6 +86,24 @@ describe('LiveConnection', () => {
     expect(audit).toEqual([]);
   });
 
+  it('delivers unnumbered stream messages to the topic without touching the resume position', async () => {
+    const { connection, last } = setup();
+    const output: LiveEvent[] = [];
+    connection.subscribe('execution:e1', (e) => output.push(e));
+    connection.start();
+    await vi.advanceTimersByTimeAsync(0);
+    last().receive({ type: 'ready', seq: 5 });
+    last().receive({ type: 'stream', topic: 'execution:e1', event: 'execution.output', data: { text: 'a' } });
+    last().receive({ type: 'stream', topic: 'execution:e1', event: 'execution.output', data: { text: 'b' } });
+    last().receive({ type: 'event', seq: 6, topic: 'execution:e1', event: 'execution.updated', data: {} });
+    expect(output.map((e) => e.event)).toEqual(['execution.output', 'execution.output', 'execution.updated']);
+
+    last().drop();
+    await vi.advanceTimersByTimeAsync(1000);
+    last().receive({ type: 'ready', seq: 9 });
+    expect(last().sent).toEqual([{ type: 'resume', since: 6, topics: ['execution:e1'] }]);
+  });
+
   it('sends subscribe and unsubscribe as the first and last handler of a topic come and go', async () => {
     const { connection, last } = setup();
     connection.start();

@@ -174,8 +174,9 @@ export class LiveConnection {
       if (seq !== null && (this.lastSeq === null || seq > this.lastSeq)) this.lastSeq = seq;
       return;
     }
-    if (message.type === 'event' && typeof message.topic === 'string' && typeof message.event === 'string') {
-      if (seq !== null) {
+    // A stream message (e.g. a command's output) is unnumbered and never replayed: delivered as it comes.
+    if ((message.type === 'event' || message.type === 'stream') && typeof message.topic === 'string' && typeof message.event === 'string') {
+      if (message.type === 'event' && seq !== null) {
         if (this.lastSeq !== null && seq <= this.lastSeq) return; // already delivered
         this.lastSeq = seq;
       }

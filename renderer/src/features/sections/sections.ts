@@ -9,15 +9,7 @@ export interface Section {
 export const SECTIONS: readonly Section[] = [
   { path: '/incidents', label: 'Incidents', shortcut: ['G', 'I'] },
   { path: '/services', label: 'Services', shortcut: ['G', 'V'] },
-  {
-    path: '/runbooks',
-    label: 'Runbooks',
-    shortcut: ['G', 'R'],
-    coming: {
-      summary: 'Versioned procedures of manual, command, HTTP and wait steps.',
-      planned: ['Procedure editor with script steps', 'Executions that record each step, who ran it and its output', 'Live output of command steps'],
-    },
-  },
+  { path: '/runbooks', label: 'Runbooks', shortcut: ['G', 'R'] },
   {
     path: '/logs',
     label: 'Logs',

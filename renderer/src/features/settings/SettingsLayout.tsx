@@ -7,6 +7,7 @@ const PAGES = [
   { to: 'invites', label: 'Invites' },
   { to: 'organization', label: 'Organization' },
   { to: 'notifications', label: 'Notifications' },
+  { to: 'secrets', label: 'Secrets' },
 ] as const;
 
 export function SettingsLayout() {
